@@ -1,0 +1,111 @@
+#include "auth/accounts.h"
+
+#include "auth/crypto.h"
+
+namespace madoguchi::auth {
+
+Result<int64_t> create_account(store::Transaction& tx, const NewAccount& a, int64_t now) {
+  if (a.password.size() < 10) return Status::Invalid("password must be at least 10 characters");
+  if (a.kind != "resident" && a.kind != "staff") return Status::Invalid("unknown account kind");
+  auto rows = tx.query(
+      "INSERT INTO accounts (kind, login, password_hash, display_name, department, role, profile, created_at) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+      {a.kind, a.login, hash_password(a.password), a.display_name, a.department, a.role,
+       a.profile.dump(), now});
+  if (!rows.ok()) {
+    if (rows.status().code() == Status::Code::kConflict) return Status::Conflict("login already exists: " + a.login);
+    return rows.status();
+  }
+  return rows->at(0).i64(0);
+}
+
+namespace {
+constexpr const char* kAccountColumns =
+    "SELECT id, kind, login, display_name, department, role, profile, password_hash, disabled FROM accounts ";
+
+Account to_account(const store::Row& r) {
+  Account a;
+  a.id = r.i64(0);
+  a.kind = r.str(1);
+  a.login = r.str(2);
+  a.display_name = r.str(3);
+  a.department = r.str(4);
+  a.role = r.str(5);
+  a.profile = nlohmann::json::parse(r.str(6), nullptr, false);
+  if (!a.profile.is_object()) a.profile = nlohmann::json::object();
+  return a;
+}
+}  // namespace
+
+Result<Account> authenticate(store::Transaction& tx, const std::string& login,
+                             const std::string& password) {
+  auto rows = tx.query(std::string(kAccountColumns) + "WHERE login = ?", {login});
+  if (!rows.ok()) return rows.status();
+  if (rows->empty()) {
+    // Spend the same time as a real check so timing does not reveal which logins exist.
+    static const std::string dummy = hash_password("madoguchi-timing-equaliser");
+    verify_password(dummy, password);
+    return Status::NotFound("unknown login");
+  }
+  const store::Row& r = rows->at(0);
+  if (!verify_password(r.str(7), password) || r.i64(8) != 0) {
+    return Status::PermissionDenied("wrong password");
+  }
+  return to_account(r);
+}
+
+Result<Account> find_account(store::Transaction& tx, int64_t id) {
+  auto rows = tx.query(std::string(kAccountColumns) + "WHERE id = ?", {id});
+  if (!rows.ok()) return rows.status();
+  if (rows->empty()) return Status::NotFound("no account");
+  return to_account(rows->at(0));
+}
+
+Result<Session> create_session(store::Transaction& tx, std::optional<int64_t> account_id,
+                               int64_t now, int hours, std::string* token) {
+  *token = random_token();
+  Session s;
+  s.token_hash = sha256_hex(*token);
+  s.account_id = account_id;
+  s.csrf = random_token();
+  store::Value acc = account_id ? store::Value(*account_id) : store::Value(nullptr);
+  auto r = tx.exec(
+      "INSERT INTO sessions (token_hash, account_id, csrf, created_at, last_seen, expires_at) "
+      "VALUES (?, ?, ?, ?, ?, ?)",
+      {s.token_hash, acc, s.csrf, now, now, now + int64_t{hours} * 3600});
+  if (!r.ok()) return r.status();
+  return s;
+}
+
+Result<Session> load_session(store::Transaction& tx, const std::string& token, int64_t now,
+                             int hours) {
+  if (token.empty() || token.size() > 100) return Status::NotFound("no session");
+  std::string hash = sha256_hex(token);
+  auto rows = tx.query("SELECT account_id, csrf, last_seen, expires_at FROM sessions WHERE token_hash = ?", {hash});
+  if (!rows.ok()) return rows.status();
+  if (rows->empty() || rows->at(0).i64(3) <= now) return Status::NotFound("no session");
+  Session s;
+  s.token_hash = hash;
+  if (!rows->at(0).is_null(0)) s.account_id = rows->at(0).i64(0);
+  s.csrf = rows->at(0).str(1);
+  if (now - rows->at(0).i64(2) > 300) {
+    auto r = tx.exec("UPDATE sessions SET last_seen = ?, expires_at = ? WHERE token_hash = ?",
+                     {now, now + int64_t{hours} * 3600, hash});
+    if (!r.ok()) return r.status();
+  }
+  return s;
+}
+
+Status delete_session(store::Transaction& tx, const std::string& token_hash) {
+  return tx.exec("DELETE FROM sessions WHERE token_hash = ?", {token_hash}).status();
+}
+
+Status move_drafts(store::Transaction& tx, const std::string& from_hash, const std::string& to_hash,
+                   std::optional<int64_t> account_id) {
+  store::Value acc = account_id ? store::Value(*account_id) : store::Value(nullptr);
+  return tx.exec("UPDATE drafts SET session_hash = ?, account_id = COALESCE(?, account_id) WHERE session_hash = ?",
+                 {to_hash, acc, from_hash})
+      .status();
+}
+
+}  // namespace madoguchi::auth

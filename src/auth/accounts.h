@@ -1,0 +1,59 @@
+// Resident and staff accounts, and sessions (guests have sessions too: their drafts hang on
+// them). Session tokens are stored only as their SHA-256, so a copy of the database does not
+// let anyone sign in.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "core/status.h"
+#include "store/store.h"
+
+namespace madoguchi::auth {
+
+struct Account {
+  int64_t id = 0;
+  std::string kind;  // "resident" or "staff"
+  std::string login;
+  std::string display_name;
+  std::string department;  // staff only
+  std::string role;        // staff only: a role id from the organisation file
+  nlohmann::json profile = nlohmann::json::object();  // residents: name, furigana, birth, address, phone
+  bool is_staff() const { return kind == "staff"; }
+};
+
+struct NewAccount {
+  std::string kind, login, password, display_name, department, role;
+  nlohmann::json profile = nlohmann::json::object();
+};
+
+// Fails with Conflict when the login exists, Invalid when the password is shorter than 10.
+Result<int64_t> create_account(store::Transaction& tx, const NewAccount& a, int64_t now);
+// NotFound for an unknown login and PermissionDenied for a wrong password look the same to
+// callers on purpose (the page says "login or password is wrong").
+Result<Account> authenticate(store::Transaction& tx, const std::string& login,
+                             const std::string& password);
+Result<Account> find_account(store::Transaction& tx, int64_t id);
+
+struct Session {
+  std::string token_hash;
+  std::optional<int64_t> account_id;
+  std::string csrf;
+};
+
+// A new session (guest when account_id is empty); *token receives the cookie value.
+Result<Session> create_session(store::Transaction& tx, std::optional<int64_t> account_id,
+                               int64_t now, int hours, std::string* token);
+// The live session for a cookie value, sliding its expiry (written at most every 5 minutes).
+// NotFound when unknown or expired.
+Result<Session> load_session(store::Transaction& tx, const std::string& token, int64_t now,
+                             int hours);
+Status delete_session(store::Transaction& tx, const std::string& token_hash);
+// Moves a guest session's drafts to a new session (on sign-in, which rotates the token).
+Status move_drafts(store::Transaction& tx, const std::string& from_hash, const std::string& to_hash,
+                   std::optional<int64_t> account_id);
+
+}  // namespace madoguchi::auth

@@ -1,0 +1,84 @@
+// Internal to forms/: shared helpers of reading, checking, visibility and views.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "forms/form.h"
+
+namespace madoguchi::forms::internal {
+
+using procedures::Condition;
+using procedures::Field;
+using procedures::FieldType;
+using procedures::Page;
+using procedures::Procedure;
+
+// The parts of compound fields, in the order they are shown.
+const std::vector<std::string>& parts_of(FieldType type);  // empty for one-input types
+bool has_parts(FieldType type);                              // name, address
+
+// "" / [] / an object of empty parts: what a field holds when nothing was entered.
+Json empty_value(const Field& f);
+// True for null, "", [], {} and objects whose values are all empty.
+bool is_empty(const Json& v);
+
+// HTML id of an HTML name: '.' becomes '-'.
+std::string html_id(const std::string& name);
+
+// The fields that hold answers at one level: a fieldset's children are flattened into the
+// level around it (they are top-level answers); fieldsets themselves are skipped. A
+// fieldset's visible_if applies to its children, so `hidden_by` gives the enclosing fieldset.
+struct Leveled {
+  const Field* field;
+  const Field* fieldset;  // nullptr when not in a fieldset
+};
+std::vector<Leveled> answer_fields(const std::vector<Field>& fields);
+
+// A top-level answer field (through fieldsets) of any page of the procedure.
+const Field* find_answer_field(const Procedure& proc, const std::string& id);
+const Field* find_in(const std::vector<Field>& fields, const std::string& id);
+
+// Whether the field (and the fieldset around it) is visible for these answers.
+bool visible(const Leveled& f, const Json& answers, const Json* row);
+// True when a leaf of `c` names one of `ids`: such a field depends on answers given on the
+// same page, so it is shown (for the resident to fill when it applies) and decided on post.
+bool depends_on(const Condition& c, const std::set<std::string>& ids);
+// Whether a field is shown on its page: visible now, or depending on the page's own answers.
+bool shown(const Leveled& f, const Json& answers, const Json* row,
+           const std::set<std::string>& local_ids);
+std::set<std::string> ids_of(const std::vector<Field>& fields);
+
+// A localised message.
+std::string text(const Context& ctx, const std::string& key,
+                 const std::map<std::string, std::string>& params = {});
+// The label of a field as messages name it; within a group row "子ども(2件目)の氏名".
+std::string label_for(const Context& ctx, const Field& f, const Field* group, size_t row);
+
+// Normalises and validates one answer field (not a group or fieldset). `name` is its HTML
+// name; `label` the label to name in messages. Returns the value to store: normalised when
+// valid, as typed otherwise.
+Json check_value(const Field& f, const Json& value, const std::string& name,
+                 const std::string& label, const Context& ctx, std::vector<FieldError>* errors);
+
+// Validates the visible fields of `fields` held in *scope (the answers, or a group row) and
+// stores their checked values back. `prefix` is "f." or "f.<group>.<row>.".
+void check_fields(const std::vector<Field>& fields, Json* scope, Json* answers, Json* row,
+                  const std::string& prefix, const Field* group, size_t row_index,
+                  const Context& ctx, std::vector<FieldError>* errors);
+
+// Date helpers shared by checking and views. The era codes are "" (西暦) and R H S T M.
+const std::vector<std::string>& era_codes();
+std::optional<Date> parse_date_value(const Json& value, bool* incomplete);
+// "2025年4月1日(令和7年4月1日)" in ja; the forms.date_display pattern in other locales.
+std::string display_date(const Context& ctx, const Date& date);
+// 1234.5 → "1,234.5"; integers without a decimal point.
+std::string display_number(double n);
+// Surrounding ASCII white space and 全角 spaces removed; the inside kept as typed.
+std::string trim(const std::string& s);
+
+}  // namespace madoguchi::forms::internal

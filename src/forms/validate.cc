@@ -1,0 +1,86 @@
+// Checking the visible fields of a page (and of each group row) in page order.
+#include <cmath>
+#include <cstdio>
+
+#include "core/wareki.h"
+#include "forms/internal.h"
+
+namespace madoguchi::forms {
+
+using namespace internal;
+
+namespace internal {
+
+void check_fields(const std::vector<Field>& fields, Json* scope, Json* answers, Json* row,
+                  const std::string& prefix, const Field* group, size_t row_index,
+                  const Context& ctx, std::vector<FieldError>* errors) {
+  if (!scope->is_object()) *scope = Json::object();
+  for (const auto& l : answer_fields(fields)) {
+    const Field& f = *l.field;
+    if (!visible(l, *answers, row)) continue;
+    const std::string name = prefix + f.id;
+    if (f.type == FieldType::kGroup) {
+      Json& rows = (*scope)[f.id];
+      if (!rows.is_array()) rows = Json::array();
+      std::string label = f.label.get(ctx.locale);
+      if (rows.size() < static_cast<size_t>(f.min_items)) {
+        errors->push_back({html_id(name), text(ctx, "forms.group_min",
+                                               {{"label", label}, {"min", std::to_string(f.min_items)}})});
+      } else if (rows.size() > static_cast<size_t>(f.max_items)) {
+        errors->push_back({html_id(name), text(ctx, "forms.group_max",
+                                               {{"label", label}, {"max", std::to_string(f.max_items)}})});
+      }
+      for (size_t i = 0; i < rows.size(); ++i) {
+        Json& r = rows[i];
+        if (!r.is_object()) r = Json::object();
+        check_fields(f.children, &r, answers, &r, name + "." + std::to_string(i) + ".", &f, i, ctx,
+                     errors);
+      }
+      continue;
+    }
+    Json current = scope->contains(f.id) ? (*scope)[f.id] : Json();
+    (*scope)[f.id] = check_value(f, current, name, label_for(ctx, f, group, row_index), ctx, errors);
+  }
+}
+
+std::string display_date(const Context& ctx, const Date& date) {
+  std::string both = format_both(date);
+  return text(ctx, "forms.date_display",
+              {{"both", both}, {"iso", date.iso()}, {"wareki", format_wareki(date)}});
+}
+
+std::string display_number(double n) {
+  bool negative = n < 0;
+  double a = std::fabs(n);
+  double whole = std::floor(a);
+  std::string digits = std::to_string(static_cast<long long>(whole));
+  std::string grouped;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) grouped += ',';
+    grouped += digits[i];
+  }
+  if (a != whole) {
+    char frac[32];
+    std::snprintf(frac, sizeof frac, "%.6g", a - whole);  // "0.5"
+    grouped += std::string(frac).substr(1);
+  }
+  return (negative ? "-" : "") + grouped;
+}
+
+}  // namespace internal
+
+std::vector<FieldError> validate_page(const procedures::Procedure& proc,
+                                      const procedures::Page& page, const Json& answers,
+                                      const Context& ctx) {
+  (void)proc;
+  // Checking writes normalised values; on a copy they are simply dropped.
+  Json copy = answers.is_object() ? answers : Json::object();
+  std::vector<FieldError> errors;
+  if (page.stop && page_visible(page, copy)) {
+    errors.push_back({"stop-" + page.id, text(ctx, "forms.stop")});
+  }
+  check_fields(page.fields, &copy, &copy, nullptr, "f.", nullptr, 0, ctx, &errors);
+  return errors;
+}
+
+}  // namespace madoguchi::forms

@@ -1,0 +1,188 @@
+// madoguchi: one binary, subcommands serve, migrate, check-procedures, user add, demo.
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+
+#include "auth/accounts.h"
+#include "auth/crypto.h"
+#include "core/config.h"
+#include "core/date.h"
+#include "demo/demo.h"
+#include "http/http.h"
+#include "procedures/catalog.h"
+#include "store/store.h"
+#include "web/app.h"
+
+using namespace madoguchi;
+
+namespace {
+
+int fail(const std::string& msg) {
+  std::fprintf(stderr, "madoguchi: %s\n", msg.c_str());
+  return 1;
+}
+
+Result<std::unique_ptr<store::Store>> open_store(const Config& c) {
+  auto s = store::Store::open(c.store);
+  if (!s.ok()) return s.status();
+  if (Status m = (*s)->migrate(); !m.ok()) return m;
+  return s;
+}
+
+int check_procedures(const std::string& dir) {
+  std::vector<procedures::Problem> problems;
+  auto catalog = procedures::Catalog::load(dir, &problems);
+  for (const auto& p : problems) std::printf("%s:%d: %s\n", p.file.c_str(), p.line, p.message.c_str());
+  if (!catalog.ok()) {
+    std::printf("%s\n", catalog.status().message().c_str());
+    return 1;
+  }
+  std::printf("%zu procedure(s) checked, %zu problem(s)\n", catalog->all().size(), problems.size());
+  return problems.empty() ? 0 : 1;
+}
+
+int serve(const Config& config, bool demo) {
+  auto store = open_store(config);
+  if (!store.ok()) return fail(store.status().message());
+  web::App app;
+  app.config = config;
+  app.store = store->get();
+  std::vector<procedures::Problem> problems;
+  auto catalog = procedures::Catalog::load(config.procedures, &problems);
+  // A broken definition is logged and skipped; the others still serve.
+  for (const auto& p : problems) spdlog::warn("definition skipped: {}:{}: {}", p.file, p.line, p.message);
+  if (!catalog.ok()) return fail(catalog.status().message());
+  app.catalog = std::move(*catalog);
+  auto locales = Locales::load(config.locales);
+  if (!locales.ok()) return fail(locales.status().message());
+  app.locales = std::move(*locales);
+  auto holidays = Holidays::load(config.holidays);
+  if (!holidays.ok()) return fail(holidays.status().message() + " (run scripts/setup to generate it)");
+  app.holidays = std::move(*holidays);
+  auto templates = web::Templates::load(config.templates);
+  if (!templates.ok()) return fail(templates.status().message());
+  app.templates = std::move(*templates);
+  Metrics metrics;
+  app.metrics = &metrics;
+  if (demo) {
+    auto accounts = demo::load_if_empty(*app.store, app.catalog);
+    if (!accounts.ok()) return fail(accounts.status().message());
+    for (const auto& line : *accounts) std::printf("%s\n", line.c_str());
+  }
+  http::Router router;
+  web::register_routes(router, app);
+  http::ServerOptions opts;
+  opts.listen = config.listen;
+  opts.threads = config.threads;
+  opts.max_body_bytes = static_cast<size_t>(config.max_body_bytes);
+  opts.read_timeout_seconds = config.read_timeout_seconds;
+  http::Server server(opts, router, [&metrics](const http::Request& req, int status, double seconds, size_t bytes) {
+    std::string route = req.route.empty() ? "unmatched" : req.route;
+    metrics.observe_request(route, req.method, status, seconds);
+    // One line per request; the route pattern, never the path (which may carry a receipt).
+    spdlog::info(R"({{"method":"{}","route":"{}","status":{},"ms":{:.2f},"bytes":{},"request_id":"{}"}})",
+                 req.method, route, status, seconds * 1000, bytes, req.request_id);
+  });
+  auto port = server.bind();
+  if (!port.ok()) return fail(port.status().message());
+  std::string host = config.listen.substr(0, config.listen.rfind(':'));
+  std::printf("madoguchi: listening on http://%s:%d/\n", host.c_str(), *port);
+  std::fflush(stdout);
+  server.run();
+  spdlog::info("stopped");
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App cli{"Madoguchi (窓口): online procedures for a municipality"};
+  cli.require_subcommand(1);
+  std::string config_file;
+  Config config;
+  std::string listen, store_url, procedures_dir;
+  cli.add_option("--config", config_file, "madoguchi.toml to read (flags override it)");
+  cli.add_option("--listen", listen, "host:port to listen on (default 127.0.0.1:8080)");
+  cli.add_option("--store", store_url, "sqlite:PATH (default sqlite:data/madoguchi.db)");
+  cli.add_option("--procedures", procedures_dir, "folder of procedure definitions (default procedures)");
+
+  auto* serve_cmd = cli.add_subcommand("serve", "run the web server");
+  bool demo = false;
+  serve_cmd->add_flag("--demo", demo, "load demo data into an empty store and print demo accounts");
+  auto* migrate_cmd = cli.add_subcommand("migrate", "apply database migrations");
+  auto* check_cmd = cli.add_subcommand("check-procedures", "check procedure definitions");
+  std::string check_dir = "procedures";
+  check_cmd->add_option("dir", check_dir, "folder to check")->required();
+  auto* demo_cmd = cli.add_subcommand("demo", "load demo data and print the demo accounts");
+  auto* user_cmd = cli.add_subcommand("user", "manage accounts");
+  user_cmd->require_subcommand(1);
+  auto* add_cmd = user_cmd->add_subcommand("add", "create a resident or staff account");
+  auth::NewAccount na;
+  bool staff = false;
+  add_cmd->add_option("login", na.login, "login name")->required();
+  add_cmd->add_option("--name", na.display_name, "display name")->required();
+  add_cmd->add_flag("--staff", staff, "a staff account (needs --department and --role)");
+  add_cmd->add_option("--department", na.department, "department id from procedures/organisation.yaml");
+  add_cmd->add_option("--role", na.role, "role id from procedures/organisation.yaml");
+
+  CLI11_PARSE(cli, argc, argv);
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S%z %l %v");
+  if (!config_file.empty()) {
+    if (Status s = load_config_file(config_file, &config); !s.ok()) return fail(s.message());
+  } else if (std::filesystem::exists("madoguchi.toml")) {
+    if (Status s = load_config_file("madoguchi.toml", &config); !s.ok()) return fail(s.message());
+  }
+  if (!listen.empty()) config.listen = listen;
+  if (!store_url.empty()) config.store = store_url;
+  if (!procedures_dir.empty()) config.procedures = procedures_dir;
+
+  if (*serve_cmd) return serve(config, demo);
+  if (*check_cmd) return check_procedures(check_dir);
+  if (*migrate_cmd) {
+    auto s = open_store(config);
+    if (!s.ok()) return fail(s.status().message());
+    std::printf("migrations applied\n");
+    return 0;
+  }
+  if (*demo_cmd) {
+    auto s = open_store(config);
+    if (!s.ok()) return fail(s.status().message());
+    std::vector<procedures::Problem> problems;
+    auto catalog = procedures::Catalog::load(config.procedures, &problems);
+    if (!catalog.ok()) return fail(catalog.status().message());
+    auto lines = demo::load_if_empty(**s, *catalog);
+    if (!lines.ok()) return fail(lines.status().message());
+    for (const auto& l : *lines) std::printf("%s\n", l.c_str());
+    return 0;
+  }
+  if (*add_cmd) {
+    na.kind = staff ? "staff" : "resident";
+    if (staff && (na.department.empty() || na.role.empty())) return fail("--staff needs --department and --role");
+    // The password comes from stdin so it never appears in the process list or shell history.
+    std::getline(std::cin, na.password);
+    std::vector<procedures::Problem> problems;
+    if (staff) {
+      auto catalog = procedures::Catalog::load(config.procedures, &problems);
+      if (!catalog.ok()) return fail(catalog.status().message());
+      const auto& org = catalog->organisation();
+      if (!org.departments.count(na.department)) return fail("unknown department " + na.department);
+      if (!org.roles.count(na.role)) return fail("unknown role " + na.role);
+    }
+    auto s = open_store(config);
+    if (!s.ok()) return fail(s.status().message());
+    int64_t id = 0;
+    Status st = store::with_write(**s, [&](store::Transaction& tx) {
+      auto r = auth::create_account(tx, na, unix_now());
+      if (!r.ok()) return r.status();
+      id = *r;
+      return Status::Ok();
+    });
+    if (!st.ok()) return fail(st.message());
+    std::printf("account %lld created: %s\n", static_cast<long long>(id), na.login.c_str());
+    return 0;
+  }
+  return 0;
+}

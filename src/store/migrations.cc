@@ -1,0 +1,117 @@
+#include "store/migrations.h"
+
+namespace madoguchi::store {
+
+const std::vector<Migration>& migrations() {
+  static const std::vector<Migration> kMigrations = {
+      {1, R"sql(
+CREATE TABLE accounts (
+  id {{id}},
+  kind TEXT NOT NULL,
+  login TEXT NOT NULL UNIQUE,
+  password_hash TEXT NOT NULL,
+  display_name TEXT NOT NULL,
+  department TEXT,
+  role TEXT,
+  profile TEXT NOT NULL DEFAULT '{}',
+  created_at BIGINT NOT NULL,
+  disabled INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE sessions (
+  token_hash TEXT PRIMARY KEY,
+  account_id BIGINT,
+  csrf TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  last_seen BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL
+);
+CREATE INDEX sessions_expires ON sessions (expires_at);
+CREATE TABLE procedure_versions (
+  version TEXT PRIMARY KEY,
+  procedure_id TEXT NOT NULL,
+  body TEXT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE TABLE drafts (
+  id {{id}},
+  session_hash TEXT,
+  account_id BIGINT,
+  procedure_id TEXT NOT NULL,
+  procedure_version TEXT NOT NULL,
+  answers TEXT NOT NULL,
+  application_id BIGINT,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE INDEX drafts_session ON drafts (session_hash);
+CREATE INDEX drafts_account ON drafts (account_id);
+CREATE TABLE attachments (
+  id TEXT PRIMARY KEY,
+  draft_id BIGINT,
+  application_id BIGINT,
+  field TEXT NOT NULL,
+  filename TEXT NOT NULL,
+  content_type TEXT NOT NULL,
+  size BIGINT NOT NULL,
+  sha256 TEXT NOT NULL,
+  data {{blob}} NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX attachments_draft ON attachments (draft_id);
+CREATE INDEX attachments_application ON attachments (application_id);
+CREATE TABLE applications (
+  id {{id}},
+  receipt TEXT NOT NULL UNIQUE,
+  access_code_hash TEXT NOT NULL,
+  procedure_id TEXT NOT NULL,
+  procedure_version TEXT NOT NULL,
+  account_id BIGINT,
+  department TEXT NOT NULL,
+  status TEXT NOT NULL,
+  step INTEGER NOT NULL DEFAULT 0,
+  assignee BIGINT,
+  answers TEXT NOT NULL,
+  answers_version INTEGER NOT NULL DEFAULT 1,
+  fee BIGINT NOT NULL DEFAULT 0,
+  submitted_at BIGINT NOT NULL,
+  due_date TEXT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  row_version BIGINT NOT NULL DEFAULT 1
+);
+CREATE INDEX applications_department ON applications (department, status);
+CREATE INDEX applications_account ON applications (account_id);
+CREATE TABLE application_versions (
+  application_id BIGINT NOT NULL,
+  version_no INTEGER NOT NULL,
+  answers TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  PRIMARY KEY (application_id, version_no)
+);
+CREATE TABLE events (
+  id {{id}},
+  application_id BIGINT NOT NULL,
+  at BIGINT NOT NULL,
+  actor_kind TEXT NOT NULL,
+  actor_id BIGINT,
+  actor_name TEXT NOT NULL,
+  action TEXT NOT NULL,
+  step INTEGER NOT NULL DEFAULT 0,
+  message TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX events_application ON events (application_id);
+CREATE TABLE audit_log (
+  id {{id}},
+  at BIGINT NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  object TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL
+)
+)sql"},
+  };
+  return kMigrations;
+}
+
+}  // namespace madoguchi::store

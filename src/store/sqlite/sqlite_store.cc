@@ -1,0 +1,270 @@
+#include "store/sqlite/sqlite_store.h"
+
+#include <sqlite3.h>
+
+#include <condition_variable>
+#include <filesystem>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "core/date.h"
+#include "store/migrations.h"
+
+namespace madoguchi::store {
+namespace {
+
+std::string replace_all(std::string s, const std::string& from, const std::string& to) {
+  for (size_t pos = 0; (pos = s.find(from, pos)) != std::string::npos; pos += to.size()) {
+    s.replace(pos, from.size(), to);
+  }
+  return s;
+}
+
+class Pool;
+
+class SqliteTransaction : public Transaction {
+ public:
+  SqliteTransaction(Pool* pool, sqlite3* db) : pool_(pool), db_(db) {}
+  ~SqliteTransaction() override;
+
+  Result<std::vector<Row>> query(std::string_view sql, const std::vector<Value>& params) override;
+  Result<int64_t> exec(std::string_view sql, const std::vector<Value>& params) override;
+  Status commit() override;
+
+ private:
+  Status run(std::string_view sql, const std::vector<Value>& params, std::vector<Row>* rows);
+  Pool* pool_;
+  sqlite3* db_;
+  bool done_ = false;
+};
+
+// Connections are opened lazily up to a limit; SQLite serialises writers itself (BEGIN
+// IMMEDIATE + busy timeout), readers run concurrently under WAL.
+class Pool {
+ public:
+  explicit Pool(std::string path) : path_(std::move(path)) {}
+  ~Pool() {
+    for (sqlite3* db : idle_) sqlite3_close_v2(db);
+  }
+  Result<sqlite3*> acquire() {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return !idle_.empty() || open_ < kMaxConnections; });
+    if (!idle_.empty()) {
+      sqlite3* db = idle_.back();
+      idle_.pop_back();
+      return db;
+    }
+    ++open_;
+    lock.unlock();
+    sqlite3* db = nullptr;
+    int rc = sqlite3_open_v2(path_.c_str(), &db,
+                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+    if (rc != SQLITE_OK) {
+      std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
+      sqlite3_close_v2(db);
+      std::lock_guard relock(mu_);
+      --open_;
+      cv_.notify_one();
+      return Status::Io("cannot open " + path_ + ": " + msg);
+    }
+    sqlite3_busy_timeout(db, 10000);
+    // FULL: the WAL is fsync'd at every commit, so an acknowledged receipt survives power loss.
+    const char* setup =
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;";
+    char* err = nullptr;
+    if (sqlite3_exec(db, setup, nullptr, nullptr, &err) != SQLITE_OK) {
+      std::string msg = err ? err : "?";
+      sqlite3_free(err);
+      sqlite3_close_v2(db);
+      std::lock_guard relock(mu_);
+      --open_;
+      cv_.notify_one();
+      return Status::Io("cannot configure " + path_ + ": " + msg);
+    }
+    return db;
+  }
+  void release(sqlite3* db) {
+    std::lock_guard lock(mu_);
+    idle_.push_back(db);
+    cv_.notify_one();
+  }
+
+ private:
+  static constexpr int kMaxConnections = 8;
+  std::string path_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<sqlite3*> idle_;
+  int open_ = 0;
+};
+
+SqliteTransaction::~SqliteTransaction() {
+  if (!done_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  pool_->release(db_);
+}
+
+Status SqliteTransaction::run(std::string_view sql, const std::vector<Value>& params,
+                              std::vector<Row>* rows) {
+  if (done_) return Status::Internal("transaction already finished");
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
+                         &stmt, nullptr) != SQLITE_OK) {
+    return Status::Internal(std::string("prepare: ") + sqlite3_errmsg(db_));
+  }
+  std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> guard(stmt, sqlite3_finalize);
+  for (size_t i = 0; i < params.size(); ++i) {
+    int idx = static_cast<int>(i + 1);
+    const Value& v = params[i];
+    int rc = SQLITE_OK;
+    if (std::holds_alternative<std::nullptr_t>(v)) {
+      rc = sqlite3_bind_null(stmt, idx);
+    } else if (auto* n = std::get_if<int64_t>(&v)) {
+      rc = sqlite3_bind_int64(stmt, idx, *n);
+    } else if (auto* d = std::get_if<double>(&v)) {
+      rc = sqlite3_bind_double(stmt, idx, *d);
+    } else if (auto* s = std::get_if<std::string>(&v)) {
+      rc = sqlite3_bind_text64(stmt, idx, s->data(), s->size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+    } else if (auto* b = std::get_if<Blob>(&v)) {
+      rc = sqlite3_bind_blob64(stmt, idx, b->data(), b->size(), SQLITE_TRANSIENT);
+    }
+    if (rc != SQLITE_OK) return Status::Internal(std::string("bind: ") + sqlite3_errmsg(db_));
+  }
+  for (;;) {
+    int rc = sqlite3_step(stmt);
+    if (rc == SQLITE_DONE) break;
+    if (rc != SQLITE_ROW) {
+      if (rc == SQLITE_CONSTRAINT || (rc & 0xff) == SQLITE_CONSTRAINT) {
+        return Status::Conflict(std::string("constraint: ") + sqlite3_errmsg(db_));
+      }
+      return Status::Io(std::string("step: ") + sqlite3_errmsg(db_));
+    }
+    if (!rows) continue;
+    Row row;
+    int n = sqlite3_column_count(stmt);
+    row.cols.reserve(n);
+    for (int c = 0; c < n; ++c) {
+      switch (sqlite3_column_type(stmt, c)) {
+        case SQLITE_INTEGER: row.cols.emplace_back(int64_t{sqlite3_column_int64(stmt, c)}); break;
+        case SQLITE_FLOAT: row.cols.emplace_back(sqlite3_column_double(stmt, c)); break;
+        case SQLITE_TEXT:
+          row.cols.emplace_back(std::string(reinterpret_cast<const char*>(sqlite3_column_text(stmt, c)),
+                                            sqlite3_column_bytes(stmt, c)));
+          break;
+        case SQLITE_BLOB: {
+          auto* p = static_cast<const unsigned char*>(sqlite3_column_blob(stmt, c));
+          row.cols.emplace_back(Blob(p, p + sqlite3_column_bytes(stmt, c)));
+          break;
+        }
+        default: row.cols.emplace_back(nullptr);
+      }
+    }
+    rows->push_back(std::move(row));
+  }
+  return Status::Ok();
+}
+
+Result<std::vector<Row>> SqliteTransaction::query(std::string_view sql, const std::vector<Value>& params) {
+  std::vector<Row> rows;
+  Status s = run(sql, params, &rows);
+  if (!s.ok()) return s;
+  return rows;
+}
+
+Result<int64_t> SqliteTransaction::exec(std::string_view sql, const std::vector<Value>& params) {
+  Status s = run(sql, params, nullptr);
+  if (!s.ok()) return s;
+  return int64_t{sqlite3_changes64(db_)};
+}
+
+Status SqliteTransaction::commit() {
+  if (done_) return Status::Internal("transaction already finished");
+  char* err = nullptr;
+  int rc = sqlite3_exec(db_, "COMMIT", nullptr, nullptr, &err);
+  if (rc != SQLITE_OK) {
+    std::string msg = err ? err : "?";
+    sqlite3_free(err);
+    return Status::Io("commit: " + msg);  // destructor rolls back
+  }
+  done_ = true;
+  return Status::Ok();
+}
+
+class SqliteStore : public Store {
+ public:
+  explicit SqliteStore(std::string path) : pool_(std::move(path)) {}
+
+  Result<std::unique_ptr<Transaction>> begin(Mode mode) override {
+    auto db = pool_.acquire();
+    if (!db.ok()) return db.status();
+    const char* sql = mode == Mode::kWrite ? "BEGIN IMMEDIATE" : "BEGIN";
+    char* err = nullptr;
+    if (sqlite3_exec(*db, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+      std::string msg = err ? err : "?";
+      sqlite3_free(err);
+      pool_.release(*db);
+      return Status::Io("begin: " + msg);
+    }
+    return std::unique_ptr<Transaction>(new SqliteTransaction(&pool_, *db));
+  }
+
+  Status migrate() override {
+    {
+      auto tx = begin(Mode::kWrite);
+      if (!tx.ok()) return tx.status();
+      auto r = (*tx)->exec(
+          "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)");
+      if (!r.ok()) return r.status();
+      if (Status s = (*tx)->commit(); !s.ok()) return s;
+    }
+    for (const Migration& m : migrations()) {
+      auto tx = begin(Mode::kWrite);
+      if (!tx.ok()) return tx.status();
+      auto done = (*tx)->query("SELECT 1 FROM schema_migrations WHERE version = ?", {int64_t{m.version}});
+      if (!done.ok()) return done.status();
+      if (!done->empty()) continue;
+      std::string sql = replace_all(m.sql, "{{id}}", "INTEGER PRIMARY KEY AUTOINCREMENT");
+      sql = replace_all(sql, "{{blob}}", "BLOB");
+      // Statements are separated by ";\n" (no triggers or bodies with inner semicolons).
+      size_t start = 0;
+      while (start < sql.size()) {
+        size_t end = sql.find(";\n", start);
+        std::string stmt = sql.substr(start, end == std::string::npos ? std::string::npos : end - start);
+        start = end == std::string::npos ? sql.size() : end + 2;
+        if (stmt.find_first_not_of(" \n\t") == std::string::npos) continue;
+        auto r = (*tx)->exec(stmt);
+        if (!r.ok()) return Status::Internal("migration " + std::to_string(m.version) + ": " + r.status().message());
+      }
+      auto r = (*tx)->exec("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)",
+                           {int64_t{m.version}, unix_now()});
+      if (!r.ok()) return r.status();
+      if (Status s = (*tx)->commit(); !s.ok()) return s;
+    }
+    return Status::Ok();
+  }
+
+  Status ping() override {
+    auto tx = begin(Mode::kRead);
+    if (!tx.ok()) return tx.status();
+    auto r = (*tx)->query("SELECT 1");
+    return r.status();
+  }
+
+  std::string backend() const override { return "sqlite"; }
+
+ private:
+  Pool pool_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> open_sqlite(const std::string& path) {
+  std::error_code ec;
+  auto parent = std::filesystem::path(path).parent_path();
+  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+  auto store = std::make_unique<SqliteStore>(path);
+  if (Status s = store->ping(); !s.ok()) return s;
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+}  // namespace madoguchi::store

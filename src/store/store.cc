@@ -1,0 +1,48 @@
+#include "store/store.h"
+
+#include "store/sqlite/sqlite_store.h"
+
+namespace madoguchi::store {
+
+int64_t Row::i64(size_t i) const {
+  const Value& v = cols.at(i);
+  if (auto* n = std::get_if<int64_t>(&v)) return *n;
+  if (auto* d = std::get_if<double>(&v)) return static_cast<int64_t>(*d);
+  if (auto* s = std::get_if<std::string>(&v)) return std::stoll(*s);
+  return 0;
+}
+
+std::string Row::str(size_t i) const {
+  const Value& v = cols.at(i);
+  if (auto* s = std::get_if<std::string>(&v)) return *s;
+  if (auto* n = std::get_if<int64_t>(&v)) return std::to_string(*n);
+  if (auto* b = std::get_if<Blob>(&v)) return std::string(b->begin(), b->end());
+  return "";
+}
+
+Blob Row::blob(size_t i) const {
+  const Value& v = cols.at(i);
+  if (auto* b = std::get_if<Blob>(&v)) return *b;
+  if (auto* s = std::get_if<std::string>(&v)) return Blob(s->begin(), s->end());
+  return {};
+}
+
+Result<std::unique_ptr<Store>> Store::open(const std::string& url) {
+  if (url.rfind("sqlite:", 0) == 0) return open_sqlite(url.substr(7));
+  return Status::Invalid("unsupported store '" + url + "': use sqlite:PATH");
+}
+
+Status with_write(Store& store, const std::function<Status(Transaction&)>& work) {
+  auto tx = store.begin(Store::Mode::kWrite);
+  if (!tx.ok()) return tx.status();
+  if (Status s = work(**tx); !s.ok()) return s;
+  return (*tx)->commit();
+}
+
+Status with_read(Store& store, const std::function<Status(Transaction&)>& work) {
+  auto tx = store.begin(Store::Mode::kRead);
+  if (!tx.ok()) return tx.status();
+  return work(**tx);
+}
+
+}  // namespace madoguchi::store

@@ -1,0 +1,71 @@
+// The Store: where everything durable lives, behind one small interface so that the SQLite
+// backend (default) and a PostgreSQL backend serve the same domain code.
+//
+// Domain code writes portable SQL with '?' placeholders (a backend rewrites them), uses
+// "INSERT … RETURNING id" for new ids, and stores JSON as TEXT. Each request does its work in
+// one Transaction; nothing is visible to others until commit() returns ok, and commit()
+// returning ok means the data is on stable storage (fsync'd).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "core/status.h"
+
+namespace madoguchi::store {
+
+// A SQL value. Blobs are std::vector<unsigned char>, distinct from text.
+using Blob = std::vector<unsigned char>;
+using Value = std::variant<std::nullptr_t, int64_t, double, std::string, Blob>;
+
+struct Row {
+  std::vector<Value> cols;
+  bool is_null(size_t i) const { return std::holds_alternative<std::nullptr_t>(cols.at(i)); }
+  // Integer column (0 for NULL).
+  int64_t i64(size_t i) const;
+  // Text column ("" for NULL).
+  std::string str(size_t i) const;
+  Blob blob(size_t i) const;
+};
+
+class Transaction {
+ public:
+  virtual ~Transaction() = default;  // rolls back unless committed
+  // Runs one statement; returns its rows (empty for statements without results).
+  virtual Result<std::vector<Row>> query(std::string_view sql, const std::vector<Value>& params = {}) = 0;
+  // Runs one statement and returns the number of rows it changed.
+  virtual Result<int64_t> exec(std::string_view sql, const std::vector<Value>& params = {}) = 0;
+  // Makes every change durable, or fails and leaves nothing. After commit() the
+  // Transaction must not be used again.
+  virtual Status commit() = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+  // "sqlite:PATH" (the directory is created) or, when built with it, "postgresql://…".
+  static Result<std::unique_ptr<Store>> open(const std::string& url);
+
+  // kWrite transactions take the write lock up front (no upgrade deadlocks); kRead ones see
+  // a consistent snapshot and must not write.
+  enum class Mode { kRead, kWrite };
+  virtual Result<std::unique_ptr<Transaction>> begin(Mode mode) = 0;
+  // Applies the numbered migrations not yet applied, each in its own transaction. Idempotent.
+  virtual Status migrate() = 0;
+  // Cheap round trip for /healthz.
+  virtual Status ping() = 0;
+  // "sqlite" or "postgresql".
+  virtual std::string backend() const = 0;
+};
+
+// Runs `work` in a write transaction and commits it; returns the first failure. `work` may
+// be run again when the backend reports a serialization conflict.
+Status with_write(Store& store, const std::function<Status(Transaction&)>& work);
+Status with_read(Store& store, const std::function<Status(Transaction&)>& work);
+
+}  // namespace madoguchi::store

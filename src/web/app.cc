@@ -1,0 +1,152 @@
+#include "web/app.h"
+
+#include <spdlog/spdlog.h>
+
+#include "auth/crypto.h"
+#include "core/date.h"
+
+namespace madoguchi::web {
+
+std::string field(const http::Fields& f, const std::string& name) {
+  for (const auto& [k, v] : f) {
+    if (k == name) return v;
+  }
+  return "";
+}
+
+std::string pick_locale(const http::Request& req) {
+  std::string q = req.query_param("lang");
+  if (Locales::supported(q)) return q;
+  std::string c = req.cookie("lang");
+  if (Locales::supported(c)) return c;
+  // Accept-Language: the first supported primary tag wins; ja-easy is never negotiated.
+  std::string al = req.header("accept-language");
+  size_t pos = 0;
+  while (pos < al.size()) {
+    size_t end = al.find(',', pos);
+    std::string tag = al.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
+    tag = tag.substr(0, tag.find(';'));
+    while (!tag.empty() && tag.front() == ' ') tag.erase(0, 1);
+    if (tag.rfind("ja", 0) == 0) return "ja";
+    if (tag.rfind("en", 0) == 0) return "en";
+    if (tag.rfind("ko", 0) == 0) return "ko";
+    if (tag.rfind("zh", 0) == 0) return "zh-Hans";
+    if (end == std::string::npos) break;
+    pos = end + 1;
+  }
+  return "ja";
+}
+
+Visitor identify(App& app, const http::Request& req) {
+  Visitor v;
+  v.locale = pick_locale(req);
+  std::string token = req.cookie("sid");
+  if (token.empty()) return v;
+  // A write transaction only because load_session may slide the expiry.
+  store::with_write(*app.store, [&](store::Transaction& tx) {
+    auto s = auth::load_session(tx, token, unix_now(), app.config.session_hours);
+    if (!s.ok()) return Status::Ok();
+    v.session = *s;
+    if (s->account_id) {
+      auto a = auth::find_account(tx, *s->account_id);
+      if (a.ok()) v.account = *a;
+    }
+    return Status::Ok();
+  });
+  return v;
+}
+
+Status ensure_session(App& app, Visitor* v) {
+  if (v->session) return Status::Ok();
+  return store::with_write(*app.store, [&](store::Transaction& tx) {
+    auto s = auth::create_session(tx, std::nullopt, unix_now(), app.config.session_hours,
+                                  &v->new_session_token);
+    if (!s.ok()) return s.status();
+    v->session = *s;
+    return Status::Ok();
+  });
+}
+
+bool csrf_ok(const Visitor& v, const http::Fields& posted) {
+  if (!v.session) return false;
+  std::string sent = field(posted, "csrf");
+  return !sent.empty() && auth::constant_time_equal(sent, v.session->csrf);
+}
+
+Json base_view(App& app, const Visitor& v, const http::Request& req) {
+  Json view;
+  view["t"] = app.locales.view(v.locale);
+  view["locale"] = v.locale;
+  view["html_lang"] = Locales::html_lang(v.locale);
+  view["csrf"] = v.session ? v.session->csrf : "";
+  Json langs = Json::array();
+  for (const auto& id : Locales::ids()) {
+    langs.push_back({{"id", id},
+                     {"name", app.locales.t(id, "lang.self")},
+                     {"html_lang", Locales::html_lang(id)},
+                     {"href", req.path + "?lang=" + id},
+                     {"current", id == v.locale}});
+  }
+  view["languages"] = langs;
+  if (v.account) {
+    view["signed_in"] = true;
+    view["account_name"] = v.account->display_name;
+    view["is_staff"] = v.account->is_staff();
+  }
+  return view;
+}
+
+http::Response page(App& app, const Visitor& v, const http::Request& req, int status,
+                    const std::string& name, Json view, const std::string& title_key,
+                    const std::string& title_text) {
+  Json base = base_view(app, v, req);
+  for (auto it = base.begin(); it != base.end(); ++it) {
+    if (!view.contains(it.key())) view[it.key()] = it.value();
+  }
+  std::string title = !title_text.empty() ? title_text
+                      : !title_key.empty() ? app.locales.t(v.locale, title_key)
+                                           : "";
+  view["title"] = title;
+  view["body"] = app.templates.render(name, view);
+  http::Response res = http::Response::html(status, app.templates.render("layout", view));
+  if (!v.new_session_token.empty()) {
+    res.set_cookie("sid", v.new_session_token, -1, app.config.secure_cookies);
+  }
+  if (Locales::supported(req.query_param("lang"))) {
+    res.set_cookie("lang", req.query_param("lang"), 365L * 24 * 3600, app.config.secure_cookies);
+  }
+  res.headers.emplace_back("Cache-Control", v.session ? "no-store" : "no-cache");
+  return res;
+}
+
+http::Response error_page(App& app, const Visitor& v, const http::Request& req, int status,
+                          const std::string& message_key) {
+  Json view;
+  view["status"] = status;
+  view["message"] = app.locales.t(v.locale, message_key);
+  return page(app, v, req, status, "error", view, "error.title." + std::to_string(status));
+}
+
+void register_routes(http::Router& router, App& app) {
+  register_ops_routes(router, app);
+  register_resident_routes(router, app);
+  register_account_routes(router, app);
+  register_staff_routes(router, app);
+  router.add_static("/static/", app.config.static_dir);
+  router.set_error_page([&app](const http::Request& req, int status) {
+    Visitor v;
+    v.locale = pick_locale(req);
+    std::string key = status == 404 ? "error.not_found"
+                      : status == 405 ? "error.method"
+                      : status == 413 ? "error.too_large"
+                                      : "error.internal";
+    try {
+      return error_page(app, v, req, status, key);
+    } catch (const std::exception& e) {
+      spdlog::error("error page failed: {}", e.what());
+      return http::Response::text(status, "error");
+    }
+  });
+}
+
+}  // namespace madoguchi::web

@@ -1,0 +1,75 @@
+// The web layer: page handlers that glue HTTP to the domain modules. Each handler works out
+// who is asking (session, account, locale), calls the domain inside one store transaction,
+// and renders a template. Domain modules never see these types.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "auth/accounts.h"
+#include "core/business_days.h"
+#include "core/config.h"
+#include "core/i18n.h"
+#include "core/metrics.h"
+#include "http/http.h"
+#include "procedures/catalog.h"
+#include "store/store.h"
+#include "web/templates.h"
+
+namespace madoguchi::web {
+
+using Json = nlohmann::json;
+
+struct App {
+  Config config;
+  store::Store* store = nullptr;
+  procedures::Catalog catalog;
+  Locales locales;
+  Holidays holidays;
+  Templates templates;
+  Metrics* metrics = nullptr;
+};
+
+// Everything a handler needs to know about the asker.
+struct Visitor {
+  std::string locale = "ja";
+  std::optional<auth::Session> session;  // loaded or created on demand
+  std::string new_session_token;         // set when a session was created in this request
+  std::optional<auth::Account> account;
+};
+
+// Adds every route of the product to the router.
+void register_routes(http::Router& router, App& app);
+
+// --- shared helpers for the page files (web/*.cc) ---
+
+// Locale from ?lang=, then the "lang" cookie, then Accept-Language, else ja.
+std::string pick_locale(const http::Request& req);
+// Loads the session (and account) from the cookie, if any. Does not create one.
+Visitor identify(App& app, const http::Request& req);
+// Makes sure the visitor has a session (creating a guest session) — needed before any form.
+Status ensure_session(App& app, Visitor* v);
+// True when the posted "csrf" field matches the session's token.
+bool csrf_ok(const Visitor& v, const http::Fields& posted);
+// The base view every page template gets: t (strings), lang, html_lang, csrf, visitor info,
+// language switch links for `path`.
+Json base_view(App& app, const Visitor& v, const http::Request& req);
+// Renders `name` inside the layout, sets cookies for a new session / a chosen language.
+http::Response page(App& app, const Visitor& v, const http::Request& req, int status,
+                    const std::string& name, Json view, const std::string& title_key = "",
+                    const std::string& title_text = "");
+// A localised error page (404, 400, 403, 409, 413, 500) with a message key.
+http::Response error_page(App& app, const Visitor& v, const http::Request& req, int status,
+                          const std::string& message_key);
+// First value of a posted field, or "".
+std::string field(const http::Fields& f, const std::string& name);
+
+void register_resident_routes(http::Router& r, App& app);
+void register_account_routes(http::Router& r, App& app);
+void register_staff_routes(http::Router& r, App& app);
+void register_ops_routes(http::Router& r, App& app);
+
+}  // namespace madoguchi::web

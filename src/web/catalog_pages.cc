@@ -1,0 +1,79 @@
+// The catalogue (home, search, browse by category and life event) and a procedure's page.
+#include "core/wareki.h"
+#include "web/app.h"
+#include "web/views.h"
+
+namespace madoguchi::web {
+namespace {
+
+http::Response home(App& app, http::Request& req) {
+  Visitor v = identify(app, req);
+  std::string q = req.query_param("q");
+  std::string category = req.query_param("category");
+  std::string event = req.query_param("event");
+  std::vector<const procedures::Procedure*> found;
+  if (!q.empty()) {
+    found = app.catalog.search(q, v.locale);
+  } else {
+    for (const auto& p : app.catalog.all()) found.push_back(&p);
+  }
+  Json list = Json::array();
+  for (const auto* p : found) {
+    if (!category.empty() && p->category != category) continue;
+    if (!event.empty() && std::find(p->life_events.begin(), p->life_events.end(), event) == p->life_events.end()) continue;
+    list.push_back(procedure_card(app, *p, v.locale));
+  }
+  const auto& org = app.catalog.organisation();
+  Json categories = Json::array();
+  for (const auto& [id, text] : org.categories) {
+    categories.push_back(localized(text, v.locale, {{"id", id}, {"current", id == category}}));
+  }
+  Json events = Json::array();
+  for (const auto& [id, text] : org.life_events) {
+    events.push_back(localized(text, v.locale, {{"id", id}, {"current", id == event}}));
+  }
+  Json view;
+  view["q"] = q;
+  view["procedures"] = list;
+  view["count"] = list.size();
+  view["none_found"] = list.empty();
+  view["searched"] = !q.empty() || !category.empty() || !event.empty();
+  view["categories"] = categories;
+  view["life_events"] = events;
+  return page(app, v, req, 200, "home", view, "home.title");
+}
+
+http::Response procedure_page(App& app, http::Request& req) {
+  Visitor v = identify(app, req);
+  const procedures::Procedure* p = app.catalog.find(req.params["id"]);
+  if (!p) return error_page(app, v, req, 404, "error.no_procedure");
+  Json view = procedure_card(app, *p, v.locale);
+  view["description"] = localized(p->description, v.locale);
+  view["eligibility"] = localized(p->eligibility, v.locale);
+  Json prepare = Json::array();
+  for (const auto& t : p->prepare) prepare.push_back(localized(t, v.locale));
+  view["prepare"] = prepare;
+  Json attachments = Json::array();
+  for (const auto& t : p->attachments) attachments.push_back(localized(t, v.locale));
+  view["attachments"] = attachments;
+  view["processing_days"] = p->processing_days;
+  view["decide_by"] = format_both(add_business_days(today_jst(), p->processing_days, app.holidays));
+  view["online"] = p->online && p->identity != procedures::IdentityLevel::kVerified;
+  view["counter"] = p->counter;
+  view["needs_account"] = p->identity == procedures::IdentityLevel::kAccount;
+  view["needs_signin"] = p->identity == procedures::IdentityLevel::kAccount &&
+                         !(v.account && !v.account->is_staff());
+  view["login_href"] = "/login?next=" + http::percent_encode("/procedures/" + p->id);
+  // The start button posts a form, so the page needs a CSRF token and thus a session.
+  if (Status s = ensure_session(app, &v); !s.ok()) return error_page(app, v, req, 500, "error.internal");
+  return page(app, v, req, 200, "procedure", view, "", p->title.get(v.locale));
+}
+
+}  // namespace
+
+void register_catalog_routes(http::Router& r, App& app) {
+  r.add("GET", "/", [&app](http::Request& req) { return home(app, req); });
+  r.add("GET", "/procedures/{id}", [&app](http::Request& req) { return procedure_page(app, req); });
+}
+
+}  // namespace madoguchi::web

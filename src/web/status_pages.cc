@@ -1,0 +1,166 @@
+// Following an application: my applications (signed in), one application's status and
+// history, a guest's lookup by receipt number + access code, and starting a correction.
+#include <spdlog/spdlog.h>
+
+#include "applications/applications.h"
+#include "core/receipt.h"
+#include "core/wareki.h"
+#include "web/app.h"
+#include "web/views.h"
+
+namespace madoguchi::web {
+namespace {
+
+Json history_view(App& app, const std::string& locale, const std::vector<applications::Event>& events) {
+  Json list = Json::array();
+  for (const auto& e : events) {
+    list.push_back({{"when", format_time(e.at)},
+                    {"what", app.locales.t(locale, "event." + e.action)},
+                    {"who", e.actor_kind == "staff" ? app.locales.t(locale, "actor.staff") : e.actor_name},
+                    {"message", e.message}});
+  }
+  return list;
+}
+
+Json application_view(App& app, const std::string& locale, const applications::Application& a) {
+  Json view;
+  const auto* p = app.catalog.find(a.procedure_id);
+  view["procedure_title"] = p ? localized(p->title, locale) : Json{{"text", a.procedure_id}};
+  view["receipt"] = a.receipt;
+  view["status"] = status_text(app, locale, a.status);
+  view["status_id"] = a.status;
+  view["submitted"] = format_time(a.submitted_at);
+  view["decide_by"] = format_both(a.due_date);
+  view["href"] = "/applications/" + a.receipt;
+  return view;
+}
+
+http::Response my_applications(App& app, http::Request& req) {
+  Visitor v = identify(app, req);
+  if (!v.account || v.account->is_staff()) return http::Response::redirect("/login?next=%2Fapplications");
+  Json list = Json::array();
+  store::with_read(*app.store, [&](store::Transaction& tx) {
+    for (const auto& a : applications::list_for_account(tx, v.account->id)) list.push_back(application_view(app, v.locale, a));
+    return Status::Ok();
+  });
+  Json view;
+  view["applications"] = list;
+  view["none"] = list.empty();
+  return page(app, v, req, 200, "my_applications", view, "mine.title");
+}
+
+// Renders one application for someone entitled to see it.
+http::Response show(App& app, Visitor& v, const http::Request& req, const applications::Application& a) {
+  Json view = application_view(app, v.locale, a);
+  Status s = store::with_read(*app.store, [&](store::Transaction& tx) {
+    auto ev = applications::events(tx, a.id);
+    if (!ev.ok()) return ev.status();
+    view["history"] = history_view(app, v.locale, *ev);
+    // The newest correction request's message, shown prominently while a fix is awaited.
+    for (auto it = ev->rbegin(); it != ev->rend(); ++it) {
+      if (it->action == "correction") {
+        view["correction_message"] = it->message;
+        break;
+      }
+    }
+    return Status::Ok();
+  });
+  if (!s.ok()) return error_page(app, v, req, 500, "error.internal");
+  bool owner = v.account && a.account_id && *a.account_id == v.account->id;
+  if (a.status == "correction" && owner) {
+    view["can_correct"] = true;
+    view["correct_action"] = "/applications/" + a.receipt + "/correct";
+  } else {
+    view.erase("correction_message");
+  }
+  if (a.status != "correction") view.erase("correction_message");
+  if (Status st = ensure_session(app, &v); !st.ok()) return error_page(app, v, req, 500, "error.internal");
+  return page(app, v, req, 200, "application", view, "application.title");
+}
+
+http::Response application_page(App& app, http::Request& req) {
+  Visitor v = identify(app, req);
+  auto receipt = canonical_receipt_number(req.params["receipt"]);
+  if (!receipt || !v.account) return error_page(app, v, req, 404, "error.no_application");
+  std::optional<applications::Application> found;
+  store::with_read(*app.store, [&](store::Transaction& tx) {
+    auto a = applications::find_by_receipt(tx, *receipt);
+    if (a.ok() && a->account_id && *a->account_id == v.account->id) found = *a;
+    return Status::Ok();
+  });
+  // Someone else's receipt number looks exactly like a missing one.
+  if (!found) return error_page(app, v, req, 404, "error.no_application");
+  return show(app, v, req, *found);
+}
+
+http::Response lookup_form(App& app, http::Request& req) {
+  Visitor v = identify(app, req);
+  if (Status s = ensure_session(app, &v); !s.ok()) return error_page(app, v, req, 500, "error.internal");
+  return page(app, v, req, 200, "lookup", Json::object(), "lookup.title");
+}
+
+http::Response lookup(App& app, http::Request& req) {
+  Visitor v = identify(app, req);
+  auto posted = http::parse_urlencoded(req.body);
+  if (!posted.ok()) return error_page(app, v, req, 400, "error.bad_request");
+  if (!csrf_ok(v, *posted)) return error_page(app, v, req, 403, "error.csrf");
+  std::string typed_receipt = field(*posted, "receipt");
+  std::string code = field(*posted, "code");
+  auto receipt = canonical_receipt_number(typed_receipt);
+  std::optional<applications::Application> found;
+  if (receipt) {
+    store::with_read(*app.store, [&](store::Transaction& tx) {
+      auto a = applications::find_by_receipt(tx, *receipt);
+      if (a.ok() && applications::access_code_matches(tx, a->id, code)) found = *a;
+      return Status::Ok();
+    });
+  }
+  if (!found) {
+    Json view;
+    view["receipt"] = typed_receipt;
+    view["error"] = app.locales.t(v.locale, "lookup.not_found");
+    return page(app, v, req, 200, "lookup", view, "lookup.title");
+  }
+  return show(app, v, req, *found);
+}
+
+http::Response start_correction(App& app, http::Request& req) {
+  Visitor v = identify(app, req);
+  auto posted = http::parse_urlencoded(req.body);
+  if (!posted.ok()) return error_page(app, v, req, 400, "error.bad_request");
+  if (!csrf_ok(v, *posted)) return error_page(app, v, req, 403, "error.csrf");
+  auto receipt = canonical_receipt_number(req.params["receipt"]);
+  if (!receipt || !v.account) return error_page(app, v, req, 404, "error.no_application");
+  int64_t draft_id = 0;
+  Status s = store::with_write(*app.store, [&](store::Transaction& tx) {
+    auto a = applications::find_by_receipt(tx, *receipt);
+    if (!a.ok() || !a->account_id || *a->account_id != v.account->id) return Status::NotFound("no application");
+    if (a->status != "correction") return Status::Conflict("no correction requested");
+    applications::Owner o{v.session->token_hash, v.account->id};
+    auto d = applications::open_correction(tx, o, *a, unix_now());
+    if (!d.ok()) return d.status();
+    draft_id = d->id;
+    return Status::Ok();
+  });
+  if (s.code() == Status::Code::kNotFound) return error_page(app, v, req, 404, "error.no_application");
+  if (!s.ok()) return error_page(app, v, req, 409, "error.conflict");
+  return http::Response::redirect("/drafts/" + std::to_string(draft_id) + "/check");
+}
+
+}  // namespace
+
+void register_status_routes(http::Router& r, App& app) {
+  r.add("GET", "/applications", [&app](http::Request& req) { return my_applications(app, req); });
+  r.add("GET", "/applications/{receipt}", [&app](http::Request& req) { return application_page(app, req); });
+  r.add("POST", "/applications/{receipt}/correct", [&app](http::Request& req) { return start_correction(app, req); });
+  r.add("GET", "/status", [&app](http::Request& req) { return lookup_form(app, req); });
+  r.add("POST", "/status", [&app](http::Request& req) { return lookup(app, req); });
+}
+
+void register_resident_routes(http::Router& r, App& app) {
+  register_catalog_routes(r, app);
+  register_form_routes(r, app);
+  register_status_routes(r, app);
+}
+
+}  // namespace madoguchi::web

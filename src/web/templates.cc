@@ -1,0 +1,83 @@
+#include "web/templates.h"
+
+#include <kainjow/mustache.hpp>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <stdexcept>
+
+namespace madoguchi::web {
+namespace fs = std::filesystem;
+namespace mu = kainjow::mustache;
+
+namespace {
+
+std::string read_file(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+mu::data to_data(const nlohmann::json& j) {
+  switch (j.type()) {
+    case nlohmann::json::value_t::object: {
+      mu::data d{mu::data::type::object};
+      for (auto it = j.begin(); it != j.end(); ++it) d.set(it.key(), to_data(it.value()));
+      return d;
+    }
+    case nlohmann::json::value_t::array: {
+      mu::data d{mu::data::type::list};
+      for (const auto& e : j) d.push_back(to_data(e));
+      return d;
+    }
+    case nlohmann::json::value_t::string: return mu::data(j.get<std::string>());
+    case nlohmann::json::value_t::boolean: return mu::data(j.get<bool>());
+    case nlohmann::json::value_t::number_integer:
+    case nlohmann::json::value_t::number_unsigned: return mu::data(std::to_string(j.get<long long>()));
+    case nlohmann::json::value_t::number_float: return mu::data(j.dump());
+    default: return mu::data(false);  // null renders as nothing and is falsy in sections
+  }
+}
+
+}  // namespace
+
+Result<Templates> Templates::load(const std::string& dir) {
+  static std::atomic<uint64_t> generations{0};
+  Templates t;
+  t.generation_ = ++generations;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) return Status::Invalid("templates folder missing: " + dir);
+  for (const auto& e : fs::recursive_directory_iterator(dir)) {
+    if (!e.is_regular_file() || e.path().extension() != ".mustache") continue;
+    std::string name = fs::relative(e.path(), dir).replace_extension("").generic_string();
+    std::string text = read_file(e.path());
+    mu::mustache check(text);
+    if (!check.is_valid()) return Status::Invalid(e.path().string() + ": " + check.error_message());
+    if (name.rfind("partials/", 0) == 0) t.partials_[name.substr(9)] = text;
+    t.texts_[name] = std::move(text);
+  }
+  return t;
+}
+
+std::string Templates::render(const std::string& name, const nlohmann::json& data) const {
+  auto it = texts_.find(name);
+  if (it == texts_.end()) throw std::runtime_error("unknown template " + name);
+  // kainjow's render() mutates the template object, so each thread keeps its own parsed copy.
+  thread_local std::map<std::pair<uint64_t, std::string>, std::unique_ptr<mu::mustache>> cache;
+  auto& tmpl = cache[{generation_, name}];
+  if (!tmpl) tmpl = std::make_unique<mu::mustache>(it->second);
+  mu::data d = to_data(data);
+  for (const auto& [pname, ptext] : partials_) {
+    const std::string* text = &ptext;
+    d.set(pname, mu::partial([text] { return *text; }));
+  }
+  std::string out = tmpl->render(d);
+  if (!tmpl->is_valid()) throw std::runtime_error("template " + name + ": " + tmpl->error_message());
+  return out;
+}
+
+}  // namespace madoguchi::web

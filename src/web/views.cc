@@ -1,0 +1,54 @@
+#include "web/views.h"
+
+#include "core/wareki.h"
+
+namespace madoguchi::web {
+
+Json localized(const procedures::LocalizedText& text, const std::string& locale, Json extra) {
+  bool fell_back = false;
+  const std::string& s = text.get(locale, &fell_back);
+  extra["text"] = s;
+  // Marks ja text shown on a page in another language, so screen readers pronounce it right.
+  if (fell_back && Locales::html_lang(locale) != "ja") extra["fallback_lang"] = "ja";
+  return extra;
+}
+
+std::string format_yen(App& app, const std::string& locale, long long yen) {
+  if (yen == 0) return app.locales.t(locale, "money.free");
+  std::string digits = std::to_string(yen);
+  std::string grouped;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) grouped += ',';
+    grouped += digits[i];
+  }
+  return app.locales.t(locale, "money.yen", {{"amount", grouped}});
+}
+
+std::string format_time(int64_t unix_seconds) {
+  std::string ts = jst_timestamp(unix_seconds);  // 2026-11-23T14:55:46+09:00
+  return ts.substr(0, 10) + " " + ts.substr(11, 5);
+}
+
+std::string status_text(App& app, const std::string& locale, const std::string& status) {
+  return app.locales.t(locale, "status." + status);
+}
+
+Json procedure_card(App& app, const procedures::Procedure& p, const std::string& locale) {
+  Json card;
+  card["id"] = p.id;
+  card["href"] = "/procedures/" + p.id;
+  card["title"] = localized(p.title, locale);
+  card["summary"] = localized(p.summary, locale);
+  std::string fee = format_yen(app, locale, p.fee.yen);
+  if (!p.fee.per_copy_field.empty() && p.fee.yen > 0) {
+    fee = app.locales.t(locale, "money.per_copy", {{"fee", fee}});
+  }
+  card["fee"] = fee;
+  card["processing"] = app.locales.t(locale, "procedure.processing_days",
+                                     {{"days", std::to_string(p.processing_days)}});
+  auto dept = app.catalog.organisation().departments.find(p.department);
+  if (dept != app.catalog.organisation().departments.end()) card["department"] = localized(dept->second, locale);
+  return card;
+}
+
+}  // namespace madoguchi::web

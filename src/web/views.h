@@ -1,0 +1,27 @@
+// Small view builders shared by the page files.
+#pragma once
+
+#include <string>
+
+#include "core/date.h"
+#include "procedures/procedure.h"
+#include "web/app.h"
+
+namespace madoguchi::web {
+
+// {"text": …, "fallback_lang": "ja" when the ja text stands in} merged with `extra`.
+Json localized(const procedures::LocalizedText& text, const std::string& locale, Json extra = Json::object());
+// Title, summary, fee, period and link of a procedure, for lists and its own page.
+Json procedure_card(App& app, const procedures::Procedure& p, const std::string& locale);
+// "1,000円" / "無料" via locale strings.
+std::string format_yen(App& app, const std::string& locale, long long yen);
+// Date and time in JST for history lists, "2026-11-23 14:55".
+std::string format_time(int64_t unix_seconds);
+// Status name of an application in the visitor's language.
+std::string status_text(App& app, const std::string& locale, const std::string& status);
+
+void register_catalog_routes(http::Router& r, App& app);
+void register_form_routes(http::Router& r, App& app);
+void register_status_routes(http::Router& r, App& app);
+
+}  // namespace madoguchi::web

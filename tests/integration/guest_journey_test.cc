@@ -1,0 +1,119 @@
+// A guest applies for 罹災証明書 with photos over real HTTP, the server restarts, and the
+// application is found again by its receipt number and access code.
+#include <gtest/gtest.h>
+
+#include <regex>
+
+#include "core/date.h"
+#include "core/receipt.h"
+#include "support/madoguchi_fixture.h"
+
+namespace madoguchi::test {
+namespace {
+
+Answers risai_answers() {
+  Answers a;
+  a.fields = {
+      {"f.relationship", "head"},
+      {"f.applicant_name.family", "𠮷田"},
+      {"f.applicant_name.given", "太郎"},
+      {"f.applicant_name.family_kana", "よしだ"},
+      {"f.applicant_name.given_kana", "ﾀﾛｳ"},
+      {"f.applicant_address.postal_code", "１４４－８６２１"},
+      {"f.applicant_address.prefecture", "東京都"},
+      {"f.applicant_address.city", "大田区"},
+      {"f.applicant_address.town", "蒲田"},
+      {"f.applicant_address.street", "五丁目13番14号"},
+      {"f.applicant_phone", "０３－５７４４－１１１１"},
+      {"f.disaster_date.era", ""},
+      {"f.disaster_date.year", std::to_string(today_jst().plus_days(-3).year)},
+      {"f.disaster_date.month", std::to_string(today_jst().plus_days(-3).month)},
+      {"f.disaster_date.day", std::to_string(today_jst().plus_days(-3).day)},
+      {"f.disaster_kind", "earthquake"},
+      {"f.dwelling_same_address", "yes"},
+      {"f.ownership", "owned"},
+      {"f.building_type", "detached"},
+      {"f.damage_parts", "roof"},
+      {"f.damage_parts", "walls"},
+      {"f.damage_description", "屋根瓦が落ち、外壁に<ひび>が入りました。"},
+      {"f.repair_status", "not_yet"},
+      {"f.self_assessment", "yes"},
+      {"f.self_assessment_consent", "agree"},
+      {"f.copies", "２"},
+      {"f.purpose", "support"},
+      {"f.receipt_method", "mail"},
+  };
+  a.files = {{"f.photos", "roof.png", "image/png", tiny_png()},
+             {"f.photos", "wall.png", "application/octet-stream", tiny_png()}};
+  return a;
+}
+
+TEST(GuestJourney, RisaiWithPhotosSurvivesRestart) {
+  MadoguchiServer server;
+  ASSERT_TRUE(server.start()) << server.output();
+  std::string receipt, code;
+  {
+    HttpClient c(server.port());
+    // Find it by search, ignoring width: the catalogue is searched with the title's kanji.
+    Reply home = c.get("/?q=" + http::percent_encode("罹災"));
+    ASSERT_EQ(home.status, 200);
+    ASSERT_NE(home.body.find("/procedures/risai"), std::string::npos);
+
+    Reply proc = c.get("/procedures/risai");
+    ASSERT_EQ(proc.status, 200);
+    Reply start = c.post_form("/procedures/risai/start", {{"csrf", csrf_of(proc.body)}});
+    ASSERT_EQ(start.status, 303) << start.body;
+
+    std::string trace, body;
+    std::string check = walk_to_check(c, location_of(start), risai_answers(), &trace, &body);
+    ASSERT_FALSE(check.empty()) << trace << "\n" << body;
+
+    Reply summary = c.get(check);
+    ASSERT_EQ(summary.status, 200);
+    // Names kept exactly as typed; furigana converted to katakana; digits to half-width.
+    EXPECT_NE(summary.body.find("𠮷田"), std::string::npos);
+    EXPECT_NE(summary.body.find("ヨシダ"), std::string::npos);
+    EXPECT_NE(summary.body.find("タロウ"), std::string::npos);
+    EXPECT_NE(summary.body.find("144-8621"), std::string::npos);
+    EXPECT_NE(summary.body.find("03-5744-1111"), std::string::npos);
+    // Free text is escaped on output, never interpreted.
+    EXPECT_NE(summary.body.find("&lt;ひび&gt;"), std::string::npos);
+    EXPECT_EQ(summary.body.find("<ひび>"), std::string::npos);
+    EXPECT_NE(summary.body.find("roof.png"), std::string::npos);
+
+    Reply done = c.post_form(post_action_of(summary.body), {{"csrf", csrf_of(summary.body)}});
+    ASSERT_EQ(done.status, 200) << done.body;
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(done.body, m, std::regex(R"re(id="receipt-number">([^<]+)<)re")));
+    receipt = m[1];
+    ASSERT_TRUE(std::regex_search(done.body, m, std::regex(R"re(id="access-code">([0-9]{8})<)re")));
+    code = m[1];
+    EXPECT_TRUE(canonical_receipt_number(receipt).has_value()) << receipt;
+    // The decision date is shown in both calendars.
+    EXPECT_NE(done.body.find("令和"), std::string::npos);
+
+    // The draft is gone: submitting again is refused, not a second application.
+    Reply again = c.post_form(post_action_of(summary.body), {{"csrf", csrf_of(summary.body)}});
+    EXPECT_EQ(again.status, 404);
+  }
+
+  ASSERT_EQ(server.stop(), 0) << server.output();
+  ASSERT_TRUE(server.start()) << server.output();
+
+  HttpClient c(server.port());
+  Reply form = c.get("/status");
+  ASSERT_EQ(form.status, 200);
+  Reply wrong = c.post_form("/status", {{"csrf", csrf_of(form.body)}, {"receipt", receipt}, {"code", "00000000"}});
+  EXPECT_EQ(wrong.body.find("id=\"status\""), std::string::npos);
+  // Typed in lower case with spaces, as read over the phone.
+  std::string typed = receipt;
+  for (char& ch : typed) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  std::replace(typed.begin(), typed.end(), '-', ' ');
+  Reply status = c.post_form("/status", {{"csrf", csrf_of(form.body)}, {"receipt", typed}, {"code", code}});
+  ASSERT_EQ(status.status, 200);
+  EXPECT_NE(status.body.find("data-status=\"received\""), std::string::npos) << status.body;
+  EXPECT_NE(status.body.find(receipt), std::string::npos);
+}
+
+}  // namespace
+}  // namespace madoguchi::test

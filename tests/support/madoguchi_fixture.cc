@@ -1,0 +1,147 @@
+#include "support/madoguchi_fixture.h"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <random>
+#include <regex>
+
+namespace madoguchi::test {
+namespace fs = std::filesystem;
+
+MadoguchiServer::MadoguchiServer() {
+  std::random_device rd;
+  dir_ = fs::temp_directory_path() / ("madoguchi-it-" + std::to_string(::getpid()) + "-" + std::to_string(rd()));
+  fs::create_directories(dir_);
+  config_ = dir_ / "madoguchi.toml";
+  const std::string src = MADOGUCHI_SOURCE_DIR;
+  std::ofstream cfg(config_);
+  cfg << "store = \"" << store_url() << "\"\n"
+      << "procedures = \"" << src << "/procedures\"\n"
+      << "templates = \"" << src << "/templates\"\n"
+      << "locales = \"" << src << "/locales\"\n"
+      << "static = \"" << src << "/static\"\n"
+      << "holidays = \"" << src << "/generated/holidays.tsv\"\n"
+      << "threads = 2\n";
+}
+
+MadoguchiServer::~MadoguchiServer() {
+  if (process_.running()) process_.kill();
+  std::error_code ec;
+  fs::remove_all(dir_, ec);
+}
+
+bool MadoguchiServer::start() {
+  return process_.start(MADOGUCHI_BINARY, {"--config", config_.string(), "--listen", "127.0.0.1:0", "serve"});
+}
+
+int MadoguchiServer::stop() { return process_.stop(); }
+
+int MadoguchiServer::cli(const std::string& args, const std::string& stdin_text, std::string* out) const {
+  std::string cmd = std::string(MADOGUCHI_BINARY) + " --config '" + config_.string() + "' " + args + " > '" +
+                    (dir_ / "cli.out").string() + "' 2>&1";
+  FILE* p = ::popen(cmd.c_str(), "w");
+  if (!p) return -1;
+  std::fwrite(stdin_text.data(), 1, stdin_text.size(), p);
+  int status = ::pclose(p);
+  if (out) {
+    std::ifstream in(dir_ / "cli.out");
+    out->assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+bool MadoguchiServer::add_resident(const std::string& login, const std::string& password,
+                                   const std::string& name) const {
+  return cli("user add " + login + " --name '" + name + "'", password + "\n") == 0;
+}
+
+bool MadoguchiServer::add_staff(const std::string& login, const std::string& password, const std::string& name,
+                                const std::string& department, const std::string& role) const {
+  return cli("user add " + login + " --staff --department " + department + " --role " + role + " --name '" +
+                 name + "'",
+             password + "\n") == 0;
+}
+
+namespace {
+std::string unescape(std::string s) {
+  const std::pair<const char*, const char*> table[] = {{"&amp;", "&"}, {"&quot;", "\""}, {"&#39;", "'"},
+                                                       {"&apos;", "'"}, {"&lt;", "<"}, {"&gt;", ">"}};
+  for (const auto& [from, to] : table) {
+    for (size_t pos = 0; (pos = s.find(from, pos)) != std::string::npos; pos += std::strlen(to)) {
+      s.replace(pos, std::strlen(from), to);
+    }
+  }
+  return s;
+}
+}  // namespace
+
+std::string csrf_of(const std::string& html) {
+  static const std::regex re(R"re(name="csrf" value="([^"]*)")re");
+  std::smatch m;
+  return std::regex_search(html, m, re) ? m[1].str() : "";
+}
+
+std::string post_action_of(const std::string& html) {
+  static const std::regex re(R"re(<form method="post" action="([^"]*)")re");
+  std::smatch m;
+  return std::regex_search(html, m, re) ? unescape(m[1].str()) : "";
+}
+
+std::string location_of(const Reply& r) { return r.header("location"); }
+
+bool sign_in(HttpClient& client, const std::string& login, const std::string& password) {
+  Reply form = client.get("/login");
+  if (form.status != 200) return false;
+  Reply r = client.post_form("/login", {{"csrf", csrf_of(form.body)}, {"login", login}, {"password", password}, {"next", ""}});
+  return r.status == 303;
+}
+
+}  // namespace madoguchi::test
+
+namespace madoguchi::test {
+
+const std::string& tiny_png() {
+  static const std::string png(
+      "\x89\x50\x4e\x47\x0d\x0a\x1a\x0a\x00\x00\x00\x0d\x49\x48\x44\x52\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06"
+      "\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\x0d\x49\x44\x41\x54\x78\xda\x63\x64\xf8\xcf\x50\x0f\x00\x03\x86"
+      "\x01\x80\x5a\x34\x7d\x6b\x00\x00\x00\x00\x49\x45\x4e\x44\xae\x42\x60\x82",
+      70);
+  return png;
+}
+
+std::string walk_to_check(HttpClient& c, const std::string& first_page, const Answers& answers,
+                          std::string* trace, std::string* last_body) {
+  std::string path = first_page;
+  for (int step = 0; step < 30; ++step) {
+    Reply page = c.get(path);
+    if (page.status != 200) {
+      *trace = "GET " + path + " -> " + std::to_string(page.status);
+      return "";
+    }
+    Fields fields{{"csrf", csrf_of(page.body)}, {"action", "next"}};
+    for (const auto& [name, value] : answers.fields) {
+      if (page.body.find("name=\"" + name + "\"") != std::string::npos) fields.emplace_back(name, value);
+    }
+    std::vector<FileField> files;
+    for (const auto& f : answers.files) {
+      if (page.body.find("name=\"" + f.name + "\"") != std::string::npos) files.push_back(f);
+    }
+    Reply r = c.post_multipart(post_action_of(page.body), fields, files);
+    *trace += path + " ";
+    if (r.status != 303) {
+      *trace += "POST -> " + std::to_string(r.status);
+      if (last_body) *last_body = r.body;
+      return "";
+    }
+    path = location_of(r);
+    if (path.size() >= 6 && path.compare(path.size() - 6, 6, "/check") == 0) return path;
+  }
+  *trace += "too many pages";
+  return "";
+}
+
+}  // namespace madoguchi::test

@@ -1,0 +1,74 @@
+// A running madoguchi server on a temporary store, for integration tests: starts the real
+// binary on an ephemeral loopback port, creates accounts through its CLI, and offers small
+// helpers for pages (CSRF token, form action, redirects).
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "support/http_client.h"
+#include "support/server_process.h"
+
+namespace madoguchi::test {
+
+class MadoguchiServer {
+ public:
+  // A fresh temporary directory holding the store and the config file.
+  MadoguchiServer();
+  ~MadoguchiServer();
+
+  // Starts (or restarts) the server on the same store. False with the output on failure.
+  bool start();
+  // SIGTERM; returns the exit status.
+  int stop();
+  int port() const { return process_.port(); }
+  std::string output() const { return process_.output(); }
+  const std::filesystem::path& dir() const { return dir_; }
+  std::string store_url() const { return "sqlite:" + (dir_ / "madoguchi.db").string(); }
+
+  // Runs `madoguchi <args>` with this server's config, feeding `stdin_text`; returns exit code.
+  int cli(const std::string& args, const std::string& stdin_text = "", std::string* out = nullptr) const;
+  // Creates an account through `madoguchi user add`; returns true on success.
+  bool add_resident(const std::string& login, const std::string& password, const std::string& name) const;
+  bool add_staff(const std::string& login, const std::string& password, const std::string& name,
+                 const std::string& department, const std::string& role) const;
+
+ private:
+  std::filesystem::path dir_;
+  std::filesystem::path config_;
+  ServerProcess process_;
+};
+
+// The value of the hidden "csrf" input in a page, or "".
+std::string csrf_of(const std::string& html);
+// The action="" of the first <form method="post"> in a page, HTML-unescaped, or "".
+std::string post_action_of(const std::string& html);
+// Path part of a Location header.
+std::string location_of(const Reply& r);
+// Logs in through the login page; true when the server redirected after sign-in.
+bool sign_in(HttpClient& client, const std::string& login, const std::string& password);
+
+}  // namespace madoguchi::test
+
+namespace madoguchi::test {
+
+// A 1×1 PNG, real enough for libmagic.
+const std::string& tiny_png();
+
+// Answers for a form walk: HTML field name → value(s). A name may repeat (checkboxes).
+struct Answers {
+  Fields fields;
+  std::vector<FileField> files;
+};
+
+// Walks a draft from `first_page` (a path) to the check page: on each page it posts the
+// answers whose names appear on that page (and files whose field appears), pressing Next.
+// Returns the check page's path, or "" with *trace saying where it stopped (a page answering
+// 200 to Next means a validation error; its body is in *last_body).
+std::string walk_to_check(HttpClient& c, const std::string& first_page, const Answers& answers,
+                          std::string* trace, std::string* last_body = nullptr);
+
+}  // namespace madoguchi::test
