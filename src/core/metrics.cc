@@ -3,14 +3,14 @@
 
 #include <cmath>
 #include <exception>
+#include <iterator>
 
 #include <fmt/format.h>
 
 namespace madoguchi {
 namespace {
 
-constexpr double kLatencyBuckets[] = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
-                                      0.5,   1,    2.5,   5,    10};
+constexpr double kLatencyBuckets[] = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
 constexpr size_t kBucketCount = std::size(kLatencyBuckets) + 1;  // + the +Inf bucket
 
 std::string escape_label(std::string_view v) {
@@ -18,10 +18,17 @@ std::string escape_label(std::string_view v) {
   out.reserve(v.size());
   for (char c : v) {
     switch (c) {
-      case '\\': out += "\\\\"; break;
-      case '"': out += "\\\""; break;
-      case '\n': out += "\\n"; break;
-      default: out += c;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -49,8 +56,7 @@ std::string number(double v) {
   return fmt::format("{}", v);
 }
 
-void header(std::string& out, const std::string& name, const std::string& help,
-            const char* type) {
+void header(std::string& out, const std::string& name, const std::string& help, const char* type) {
   fmt::format_to(std::back_inserter(out), "# HELP {} {}\n# TYPE {} {}\n", name, escape_help(help),
                  name, type);
 }
@@ -102,15 +108,14 @@ std::string Metrics::render() const {
                      escape_label(route), escape_label(method), status, number(count));
     }
 
-    header(out, "http_request_duration_seconds", "Time to answer an HTTP request.",
-           "histogram");
+    header(out, "http_request_duration_seconds", "Time to answer an HTTP request.", "histogram");
     for (const auto& [route, buckets] : latency_buckets_) {
       std::string r = escape_label(route);
       for (size_t i = 0; i < buckets.size(); ++i) {
         std::string le = i < std::size(kLatencyBuckets) ? number(kLatencyBuckets[i]) : "+Inf";
         fmt::format_to(std::back_inserter(out),
-                       "http_request_duration_seconds_bucket{{route=\"{}\",le=\"{}\"}} {}\n", r,
-                       le, number(buckets[i]));
+                       "http_request_duration_seconds_bucket{{route=\"{}\",le=\"{}\"}} {}\n", r, le,
+                       number(buckets[i]));
       }
       auto it = latency_sum_count_.find(route);
       if (it == latency_sum_count_.end()) continue;

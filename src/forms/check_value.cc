@@ -19,6 +19,35 @@ constexpr int kDefaultEmailMax = 254;
 
 using Params = std::map<std::string, std::string>;
 
+constexpr const char* kReplacement = "\xEF\xBF\xBD";  // U+FFFD
+
+// Well-formed UTF-8 stays as it is; each broken sequence becomes U+FFFD.
+std::string sanitize(const std::string& s) {
+  std::string out;
+  size_t i = 0;
+  while (i < s.size()) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    bool ok = len > 0 && i + len <= s.size();
+    for (size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
+    if (ok && len > 1) {
+      // Overlong forms, surrogates and values past U+10FFFF are not UTF-8 either.
+      unsigned cp = c & (0xFF >> (len + 1));
+      for (size_t k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+      static const unsigned kMin[] = {0, 0, 0x80, 0x800, 0x10000};
+      ok = cp >= kMin[len] && cp <= 0x10FFFF && !(cp >= 0xD800 && cp <= 0xDFFF);
+    }
+    if (ok) {
+      out.append(s, i, len);
+      i += len;
+    } else {
+      out += kReplacement;
+      ++i;
+    }
+  }
+  return out;
+}
+
 class Checker {
  public:
   Checker(const Field& f, const std::string& name, const std::string& label, const Context& ctx,
@@ -40,9 +69,10 @@ class Checker {
     if (v.is_number()) return v.dump();
     return "";
   }
-  // Refuses broken UTF-8 and control characters; JSON could not even store the former.
+  // Refuses broken UTF-8 and control characters. Broken bytes are stored as U+FFFD (JSON
+  // cannot hold them), which is refused in turn, so checking the stored value again fails too.
   bool clean(const std::string& s, const std::string& part) {
-    if (ja::is_clean_utf8(s)) return true;
+    if (ja::is_clean_utf8(s) && s.find(kReplacement) == std::string::npos) return true;
     error(part, "forms.invalid_characters");
     return false;
   }
@@ -85,7 +115,7 @@ bool Checker::length_ok(const std::string& s, std::optional<int> max, int defaul
 }
 
 Json Checker::text_value(const std::string& typed_raw) {
-  if (!clean(typed_raw, "")) return "";
+  if (!clean(typed_raw, "")) return sanitize(typed_raw);
   std::string typed = trim(typed_raw);
   if (typed.empty()) {
     if (f_.required) error("", "forms.required");
@@ -127,7 +157,7 @@ Json Checker::text_value(const std::string& typed_raw) {
 }
 
 Json Checker::textarea_value(std::string typed) {
-  if (!clean(typed, "")) return "";
+  if (!clean(typed, "")) return sanitize(typed);
   // Browsers post CRLF; a resident counts a line break as one character.
   for (size_t pos; (pos = typed.find("\r\n")) != std::string::npos;) typed.erase(pos, 1);
   if (trim(typed).empty()) {
@@ -139,7 +169,7 @@ Json Checker::textarea_value(std::string typed) {
 }
 
 Json Checker::numeric_value(const std::string& typed_raw) {
-  if (!clean(typed_raw, "")) return "";
+  if (!clean(typed_raw, "")) return sanitize(typed_raw);
   std::string typed = trim(typed_raw);
   if (typed.empty()) {
     if (f_.required) error("", "forms.required");
@@ -189,10 +219,12 @@ Json Checker::date_value(const Json& value) {
   Json typed = value;
   if (typed.is_object()) {
     for (auto& [k, v] : typed.items()) {
-      if (!v.is_string() || !ja::is_clean_utf8(v.get<std::string>())) v = "";
+      v = v.is_string() ? sanitize(v.get<std::string>()) : "";
     }
-  } else if (!typed.is_string() || !clean(typed.get<std::string>(), "year")) {
+  } else if (!typed.is_string()) {
     return "";
+  } else if (!clean(typed.get<std::string>(), "year")) {
+    return sanitize(typed.get<std::string>());
   }
   bool incomplete = false;
   auto date = parse_date_value(typed, &incomplete);
@@ -216,7 +248,7 @@ Json Checker::date_value(const Json& value) {
 }
 
 Json Checker::choice_value(const std::string& typed_raw) {
-  std::string typed = ja::is_clean_utf8(typed_raw) ? trim(typed_raw) : "";
+  std::string typed = trim(sanitize(typed_raw));
   if (typed.empty()) {
     if (f_.required) error("", "forms.required_choice");
     return "";
@@ -226,31 +258,38 @@ Json Checker::choice_value(const std::string& typed_raw) {
                    : std::any_of(f_.options.begin(), f_.options.end(),
                                  [&](const auto& o) { return o.value == typed; });
   if (!known) {
+    // Kept, so that checking the stored answers again reports it again.
     error("", "forms.option_invalid");
-    return "";
+    return typed;
   }
   return typed;
 }
 
 Json Checker::checkboxes_value(const Json& value) {
   std::vector<std::string> ticked;
-  if (value.is_string() && !value.get<std::string>().empty()) ticked.push_back(value.get<std::string>());
+  if (value.is_string() && !value.get<std::string>().empty()) ticked.push_back(sanitize(value.get<std::string>()));
   if (value.is_array()) {
     for (const auto& v : value) {
-      if (v.is_string()) ticked.push_back(v.get<std::string>());
+      if (v.is_string()) ticked.push_back(sanitize(v.get<std::string>()));
     }
   }
   Json out = Json::array();
   bool unknown = false;
   for (const auto& v : ticked) {
-    unknown |= std::none_of(f_.options.begin(), f_.options.end(),
+    unknown |= v.empty() || std::none_of(f_.options.begin(), f_.options.end(),
                             [&](const auto& o) { return o.value == v; });
   }
   // Stored in the options' order, once each, whatever order the browser posted.
   for (const auto& o : f_.options) {
     if (std::find(ticked.begin(), ticked.end(), o.value) != ticked.end()) out.push_back(o.value);
   }
-  if (unknown) error("", "forms.option_invalid");
+  if (unknown) {
+    // Kept after the known ones so that checking the stored answers again reports them again.
+    for (const auto& v : ticked) {
+      if (std::find(out.begin(), out.end(), Json(v)) == out.end()) out.push_back(sanitize(v));
+    }
+    error("", "forms.option_invalid");
+  }
   else if (out.empty() && f_.required) error("", "forms.required_choice");
   return out;
 }
@@ -260,10 +299,7 @@ Json Checker::name_value(const Json& value) {
   bool any = false;
   for (const auto& part : parts_of(f_.type)) {
     std::string s = value.is_object() && value.contains(part) ? str(value[part]) : "";
-    if (!ja::is_clean_utf8(s)) {
-      error(part, "forms.invalid_characters");
-      s.clear();
-    }
+    if (!clean(s, part)) s = sanitize(s);
     // Names are kept exactly as typed (外字, IVS); only the space around them goes.
     out[part] = trim(s);
     any |= !out[part].get<std::string>().empty();
@@ -291,10 +327,7 @@ Json Checker::address_value(const Json& value) {
   bool any = false;
   for (const auto& part : parts_of(f_.type)) {
     std::string s = value.is_object() && value.contains(part) ? str(value[part]) : "";
-    if (!ja::is_clean_utf8(s)) {
-      error(part, "forms.invalid_characters");
-      s.clear();
-    }
+    if (!clean(s, part)) s = sanitize(s);
     out[part] = trim(s);
     any |= !out[part].get<std::string>().empty();
   }
@@ -363,7 +396,7 @@ Json Checker::run(const Json& value) {
     case FieldType::kEmail:
     case FieldType::kPhone: {
       std::string typed_raw = str(value);
-      if (!clean(typed_raw, "")) return "";
+      if (!clean(typed_raw, "")) return sanitize(typed_raw);
       std::string typed = trim(typed_raw);
       if (typed.empty()) {
         if (f_.required) error("", "forms.required");

@@ -25,12 +25,12 @@ std::string_view trim(std::string_view s) {
 }
 
 bool boundary_char(unsigned char c) {
-  return std::isalnum(c) || std::string_view("'()+_,-./:=? ").find(static_cast<char>(c)) !=
-                                std::string_view::npos;
+  return std::isalnum(c) ||
+         std::string_view("'()+_,-./:=? ").find(static_cast<char>(c)) != std::string_view::npos;
 }
 
 struct HeaderValue {
-  std::string type;                                       // lower-cased, e.g. "form-data"
+  std::string type;                                         // lower-cased, e.g. "form-data"
   std::vector<std::pair<std::string, std::string>> params;  // names lower-cased
 };
 

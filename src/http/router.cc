@@ -43,9 +43,12 @@ bool method_matches(const std::string& route_method, const std::string& method) 
 
 Response default_error_page(const Request&, int status) {
   switch (status) {
-    case 404: return Response::text(404, "Not Found\n");
-    case 405: return Response::text(405, "Method Not Allowed\n");
-    default: return Response::text(status, "Internal Server Error\n");
+    case 404:
+      return Response::text(404, "Not Found\n");
+    case 405:
+      return Response::text(405, "Method Not Allowed\n");
+    default:
+      return Response::text(status, "Internal Server Error\n");
   }
 }
 
@@ -120,18 +123,19 @@ Response Router::dispatch(Request& req) const {
       if (route->method == "GET") add_allowed("HEAD");
       continue;
     }
-    // Literal beats parameter at the first segment where the two patterns differ.
+    // Literal beats parameter at the first segment where the two patterns differ; between
+    // equal shapes an explicit HEAD route beats the GET one serving HEAD.
     if (best == nullptr) {
       best = route.get();
-    } else {
-      for (size_t i = 0; i < segs.size(); ++i) {
-        bool a = best->segments[i].param, b = route->segments[i].param;
-        if (a != b) {
-          if (a) best = route.get();
-          break;
-        }
-      }
+      continue;
     }
+    bool differ = false;
+    for (size_t i = 0; i < segs.size() && !differ; ++i) {
+      bool a = best->segments[i].param, b = route->segments[i].param;
+      differ = a != b;
+      if (a && !b) best = route.get();
+    }
+    if (!differ && route->method == req.method && best->method != req.method) best = route.get();
   }
 
   if (best != nullptr) {

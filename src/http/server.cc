@@ -1,4 +1,4 @@
-// The HTTP/1.1 server on Boost.Beast. This is the only file that includes Beast.
+// The HTTP/1.1 server on Boost.Beast, the only file under src/ that includes Beast.
 //
 // Threads: N threads run one io_context. Each connection (Session) has its own strand, so
 // its handlers never run concurrently; a handler may block its thread. The acceptor, the
@@ -188,8 +188,8 @@ struct Server::Impl {
 
   // Before ioc: Session destructors use these while ioc is being destroyed.
   std::mutex mu;
-  bool stopping = false;    // guarded by mu
-  bool destroying = false;  // guarded by mu
+  bool stopping = false;                                          // guarded by mu
+  bool destroying = false;                                        // guarded by mu
   std::unordered_map<Session*, std::weak_ptr<Session>> sessions;  // guarded by mu
 
   asio::io_context ioc;
@@ -198,7 +198,7 @@ struct Server::Impl {
   asio::signal_set signals;
   asio::steady_timer drain_timer;
   asio::steady_timer retry_timer;  // backs off after accept errors such as EMFILE
-  bool signal_armed = false;  // on strand
+  bool signal_armed = false;       // on strand
   bool bound = false;
   int port = 0;
 };
@@ -236,27 +236,29 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
   // the (shorter) read timeout start, so keep-alive connections may rest between requests.
   void wait_for_request() {
     if (impl_.is_stopping()) return close();
-    if (buffer_.size() > 0) return read_request();  // pipelined request already buffered
+    if (buffer_.size() > 0) return read_request(true);  // a pipelined request is buffered
     state_ = State::kIdle;
-    stream_.expires_after(std::chrono::seconds(first_request_ ? impl_.options.read_timeout_seconds
-                                                             : impl_.options.idle_timeout_seconds));
-    stream_.async_read_some(buffer_.prepare(4096),
-                            beast::bind_front_handler(&Session::on_first_bytes, shared_from_this()));
+    expire_in(first_request_ ? impl_.options.read_timeout_seconds
+                             : impl_.options.idle_timeout_seconds);
+    stream_.async_read_some(
+        buffer_.prepare(4096),
+        beast::bind_front_handler(&Session::on_first_bytes, shared_from_this()));
   }
 
   void on_first_bytes(error_code ec, size_t n) {
     if (ec) return close();
     buffer_.commit(n);
-    read_request();
+    // On a new connection the read timeout already runs since the accept.
+    read_request(!first_request_);
   }
 
-  void read_request() {
+  void read_request(bool restart_timer) {
     state_ = State::kReading;
     parser_.emplace();
-    parser_->header_limit(static_cast<std::uint32_t>(
-        std::min<size_t>(impl_.options.max_header_bytes, UINT32_MAX)));
+    parser_->header_limit(
+        static_cast<std::uint32_t>(std::min<size_t>(impl_.options.max_header_bytes, UINT32_MAX)));
     parser_->body_limit(static_cast<std::uint64_t>(impl_.options.max_body_bytes));
-    stream_.expires_after(std::chrono::seconds(impl_.options.read_timeout_seconds));
+    if (restart_timer) expire_in(impl_.options.read_timeout_seconds);
     bhttp::async_read_header(stream_, buffer_, *parser_,
                              beast::bind_front_handler(&Session::on_header, shared_from_this()));
   }
@@ -372,10 +374,12 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
       res_.body() = std::move(res.body);
       res_.prepare_payload();
     }
-    stream_.expires_after(std::chrono::seconds(std::max(impl_.options.read_timeout_seconds, 60)));
-    bhttp::async_write(stream_, res_,
-                       beast::bind_front_handler(&Session::on_write, shared_from_this(),
-                                                 keep_alive, linger));
+    // Writing gets at least a minute: a slow phone may be fetching a large file.
+    int write_timeout = impl_.options.read_timeout_seconds;
+    expire_in(write_timeout <= 0 ? 0 : std::max(write_timeout, 60));
+    bhttp::async_write(
+        stream_, res_,
+        beast::bind_front_handler(&Session::on_write, shared_from_this(), keep_alive, linger));
   }
 
   void on_write(bool keep_alive, bool linger, error_code ec, size_t bytes) {
@@ -395,6 +399,15 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
     if (!keep_alive) return close();
     first_request_ = false;
     wait_for_request();
+  }
+
+  // Zero or less: no timeout.
+  void expire_in(int seconds) {
+    if (seconds <= 0) {
+      stream_.expires_never();
+    } else {
+      stream_.expires_after(std::chrono::seconds(seconds));
+    }
   }
 
   void linger_close() {
@@ -462,8 +475,7 @@ void Server::Impl::arm_signals() {
 }
 
 void Server::Impl::accept() {
-  acceptor.async_accept(asio::make_strand(ioc),
-                        beast::bind_front_handler(&Impl::on_accept, this));
+  acceptor.async_accept(asio::make_strand(ioc), beast::bind_front_handler(&Impl::on_accept, this));
 }
 
 void Server::Impl::on_accept(error_code ec, tcp::socket socket) {

@@ -87,6 +87,7 @@ http::Response render_form_page(App& app, const Visitor& v, const http::Request&
   view["progress"] = app.locales.t(v.locale, "form.progress",
                                    {{"current", std::to_string(index + 1)}, {"total", std::to_string(pages.size())}});
   view["has_back"] = index > 0;
+  view["stop"] = page.stop;
   view["multipart"] = true;
   if (!errors.empty()) {
     Json list = Json::array();
@@ -271,7 +272,7 @@ http::Response post_page(App& app, http::Request& req) {
     if (it != pages.end() && it != pages.begin()) return http::Response::redirect(draft_base(l.draft.id) + "/pages/" + (*(it - 1))->id);
     return http::Response::redirect("/procedures/" + l.proc->id);
   }
-  if (!upload_errors.empty()) return render_form_page(app, v, req, l, *pg, upload_errors, 200);
+  if (!upload_errors.empty() || pg->stop) return render_form_page(app, v, req, l, *pg, upload_errors, 200);
   if (!keep_return.empty()) return http::Response::redirect(draft_base(l.draft.id) + "/check");
   if (it != pages.end() && it + 1 != pages.end()) {
     return http::Response::redirect(draft_base(l.draft.id) + "/pages/" + (*(it + 1))->id);
@@ -308,6 +309,7 @@ http::Response submit(App& app, http::Request& req) {
   auto ctx = context(app, v);
   forms::prune_hidden(*l.proc, &l.draft.answers);
   for (const Page* pg : visible_pages(*l.proc, l.draft.answers)) {
+    if (pg->stop) return http::Response::redirect(draft_base(l.draft.id) + "/pages/" + pg->id);
     if (!forms::validate_page(*l.proc, *pg, l.draft.answers, ctx).empty()) {
       return http::Response::redirect(draft_base(l.draft.id) + "/pages/" + pg->id + "?errors=1");
     }

@@ -26,7 +26,12 @@ mu::data to_data(const nlohmann::json& j) {
   switch (j.type()) {
     case nlohmann::json::value_t::object: {
       mu::data d{mu::data::type::object};
-      for (auto it = j.begin(); it != j.end(); ++it) d.set(it.key(), to_data(it.value()));
+      for (auto it = j.begin(); it != j.end(); ++it) {
+        d.set(it.key(), to_data(it.value()));
+        // Mustache cannot test a list for emptiness without repeating its section, so every
+        // list "x" comes with a boolean "has_x" for headings and wrappers around it.
+        if (it.value().is_array() && !j.contains("has_" + it.key())) d.set("has_" + it.key(), mu::data(!it.value().empty()));
+      }
       return d;
     }
     case nlohmann::json::value_t::array: {

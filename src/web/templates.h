@@ -1,4 +1,5 @@
-// HTML templates (Mustache, logic-less, HTML-escaping by default). Data is passed as JSON.
+// HTML templates (Mustache, logic-less, HTML-escaping by default). Data is passed as JSON;
+// every list "x" in an object is accompanied by a boolean "has_x" (true when not empty).
 // User data must only ever be rendered with {{double}} braces; {{{triple}}} is reserved for
 // HTML this program produced itself (the page body inside the layout).
 #pragma once

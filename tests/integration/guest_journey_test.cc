@@ -11,43 +11,6 @@
 namespace madoguchi::test {
 namespace {
 
-Answers risai_answers() {
-  Answers a;
-  a.fields = {
-      {"f.relationship", "head"},
-      {"f.applicant_name.family", "𠮷田"},
-      {"f.applicant_name.given", "太郎"},
-      {"f.applicant_name.family_kana", "よしだ"},
-      {"f.applicant_name.given_kana", "ﾀﾛｳ"},
-      {"f.applicant_address.postal_code", "１４４－８６２１"},
-      {"f.applicant_address.prefecture", "東京都"},
-      {"f.applicant_address.city", "大田区"},
-      {"f.applicant_address.town", "蒲田"},
-      {"f.applicant_address.street", "五丁目13番14号"},
-      {"f.applicant_phone", "０３－５７４４－１１１１"},
-      {"f.disaster_date.era", ""},
-      {"f.disaster_date.year", std::to_string(today_jst().plus_days(-3).year)},
-      {"f.disaster_date.month", std::to_string(today_jst().plus_days(-3).month)},
-      {"f.disaster_date.day", std::to_string(today_jst().plus_days(-3).day)},
-      {"f.disaster_kind", "earthquake"},
-      {"f.dwelling_same_address", "yes"},
-      {"f.ownership", "owned"},
-      {"f.building_type", "detached"},
-      {"f.damage_parts", "roof"},
-      {"f.damage_parts", "walls"},
-      {"f.damage_description", "屋根瓦が落ち、外壁に<ひび>が入りました。"},
-      {"f.repair_status", "not_yet"},
-      {"f.self_assessment", "yes"},
-      {"f.self_assessment_consent", "agree"},
-      {"f.copies", "２"},
-      {"f.purpose", "support"},
-      {"f.receipt_method", "mail"},
-  };
-  a.files = {{"f.photos", "roof.png", "image/png", tiny_png()},
-             {"f.photos", "wall.png", "application/octet-stream", tiny_png()}};
-  return a;
-}
-
 TEST(GuestJourney, RisaiWithPhotosSurvivesRestart) {
   MadoguchiServer server;
   ASSERT_TRUE(server.start()) << server.output();
@@ -65,7 +28,7 @@ TEST(GuestJourney, RisaiWithPhotosSurvivesRestart) {
     ASSERT_EQ(start.status, 303) << start.body;
 
     std::string trace, body;
-    std::string check = walk_to_check(c, location_of(start), risai_answers(), &trace, &body);
+    std::string check = walk_to_check(c, location_of(start), risai_guest_answers(), &trace, &body);
     ASSERT_FALSE(check.empty()) << trace << "\n" << body;
 
     Reply summary = c.get(check);

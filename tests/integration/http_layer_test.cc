@@ -1,6 +1,7 @@
 // The http layer in-process: a Router with test handlers behind a real Server on
 // 127.0.0.1:0, driven through HttpClient and raw sockets.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -10,8 +11,6 @@
 #include <mutex>
 #include <set>
 #include <thread>
-
-#include <unistd.h>
 
 #include "http/http.h"
 #include "support/http_client.h"
@@ -61,9 +60,8 @@ class HttpLayerTest : public ::testing::Test {
       r.set_cookie("sid", "s3cret");
       return r;
     });
-    router_.add("GET", "/whoami", [](Request& req) {
-      return Response::text(200, "sid=" + req.cookie("sid"));
-    });
+    router_.add("GET", "/whoami",
+                [](Request& req) { return Response::text(200, "sid=" + req.cookie("sid")); });
     router_.add("GET", "/slow", [this](Request&) {
       slow_entered_.set_value();
       std::this_thread::sleep_for(500ms);
@@ -211,11 +209,11 @@ TEST_F(HttpLayerTest, OversizedBodyGets413AndClose) {
 
 TEST_F(HttpLayerTest, MalformedRequestsGet400AndClose) {
   start();
-  for (std::string bad : {"GARBAGE\r\n\r\n", "GET /hello HTTP/9.9\r\nHost: x\r\n\r\n",
-                          "GET /hello HTTP/1.1\r\nNo colon here\r\n\r\n",
-                          "GET hello HTTP/1.1\r\nHost: x\r\n\r\n",
-                          "GET /a%00b HTTP/1.1\r\nHost: x\r\n\r\n",
-                          "POST /echo HTTP/1.1\r\nContent-Length: zz\r\n\r\n"}) {
+  for (std::string bad :
+       {"GARBAGE\r\n\r\n", "GET /hello HTTP/9.9\r\nHost: x\r\n\r\n",
+        "GET /hello HTTP/1.1\r\nNo colon here\r\n\r\n", "GET hello HTTP/1.1\r\nHost: x\r\n\r\n",
+        "GET /a%00b HTTP/1.1\r\nHost: x\r\n\r\n",
+        "POST /echo HTTP/1.1\r\nContent-Length: zz\r\n\r\n"}) {
     RawConnection raw(port_);
     ASSERT_TRUE(raw.connected());
     raw.send(bad);
@@ -243,8 +241,9 @@ TEST_F(HttpLayerTest, ExpectContinueGetsTheGoAhead) {
   start();
   RawConnection raw(port_);
   ASSERT_TRUE(raw.connected());
-  raw.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\n"
-           "Content-Length: 5\r\nExpect: 100-continue\r\n\r\n");
+  raw.send(
+      "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\n"
+      "Content-Length: 5\r\nExpect: 100-continue\r\n\r\n");
   std::string interim = raw.read_until("\r\n\r\n", 5s);
   EXPECT_EQ(interim, "HTTP/1.1 100 Continue\r\n\r\n");
   raw.send("hello");
@@ -256,8 +255,9 @@ TEST_F(HttpLayerTest, PipelinedRequestsAreAnsweredInOrder) {
   start();
   RawConnection raw(port_);
   ASSERT_TRUE(raw.connected());
-  raw.send("GET /items/1 HTTP/1.1\r\nHost: x\r\n\r\nGET /items/2 HTTP/1.1\r\nHost: x\r\n"
-           "Connection: close\r\n\r\n");
+  raw.send(
+      "GET /items/1 HTTP/1.1\r\nHost: x\r\n\r\nGET /items/2 HTTP/1.1\r\nHost: x\r\n"
+      "Connection: close\r\n\r\n");
   std::string reply = raw.read_until_close(5s);
   size_t first = reply.find("item 1");
   size_t second = reply.find("item 2");
@@ -300,7 +300,7 @@ TEST_F(HttpLayerTest, IdleKeepAliveConnectionIsClosed) {
   // The client notices the close and reconnects by itself.
   HttpClient client(port_);
   EXPECT_EQ(client.get("/hello").status, 200);
-  std::this_thread::sleep_for(1500ms);
+  std::this_thread::sleep_for(2500ms);  // well past the 1 s idle timeout
   EXPECT_EQ(client.get("/hello").status, 200);
   EXPECT_EQ(client.connections_opened(), 2);
 }
@@ -362,9 +362,9 @@ TEST_F(HttpLayerTest, StaticFilesAndTraversalRefusal) {
   EXPECT_EQ(client.get("/static/missing.css").status, 404);
   EXPECT_EQ(client.get("/static/sub").status, 404);  // a directory
   EXPECT_EQ(client.get("/static/").status, 404);
-  for (const char* evil : {"/static/../secret.txt", "/static/%2e%2e/secret.txt",
-                           "/static/sub/..%2f..%2fsecret.txt", "/static/sub%5c..%5c..%5csecret.txt",
-                           "/static/..%5csecret.txt"}) {
+  for (const char* evil :
+       {"/static/../secret.txt", "/static/%2e%2e/secret.txt", "/static/sub/..%2f..%2fsecret.txt",
+        "/static/sub%5c..%5c..%5csecret.txt", "/static/..%5csecret.txt"}) {
     Reply e = client.get(evil);
     EXPECT_EQ(e.status, 404) << evil;
     EXPECT_EQ(e.body.find("top secret"), std::string::npos) << evil;
@@ -398,8 +398,9 @@ TEST_F(HttpLayerTest, FormsMultipartCookiesAndRedirects) {
   start();
   HttpClient client(port_);
   Reply r = client.post_form("/echo", {{"name", "山田 太郎"}, {"a&b", "1=2"}});
-  EXPECT_EQ(r.body, "application/x-www-form-urlencoded|name=%E5%B1%B1%E7%94%B0%20%E5%A4%AA%E9%83%8E"
-                    "&a%26b=1%3D2");
+  EXPECT_EQ(r.body,
+            "application/x-www-form-urlencoded|name=%E5%B1%B1%E7%94%B0%20%E5%A4%AA%E9%83%8E"
+            "&a%26b=1%3D2");
 
   r = client.post_multipart("/upload", {{"title", "申請"}},
                             {{"doc", "a.pdf", "application/pdf", std::string("%PDF\0x", 6)}});

@@ -139,14 +139,13 @@ Reply HttpClient::post_form(const std::string& path, const Fields& fields,
 }
 
 Reply HttpClient::post_multipart(const std::string& path, const Fields& fields,
-                                 const std::vector<FileField>& files,
-                                 const Fields& extra_headers) {
+                                 const std::vector<FileField>& files, const Fields& extra_headers) {
   std::mt19937_64 rng{std::random_device{}()};
   const std::string boundary = "----madoguchi-test-" + std::to_string(rng());
   std::string body;
   for (const auto& [name, value] : fields) {
-    body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name +
-            "\"\r\n\r\n" + value + "\r\n";
+    body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" +
+            value + "\r\n";
   }
   for (const auto& f : files) {
     body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + f.name +
@@ -155,8 +154,7 @@ Reply HttpClient::post_multipart(const std::string& path, const Fields& fields,
     body += "\r\n" + f.data + "\r\n";
   }
   body += "--" + boundary + "--\r\n";
-  return request("POST", path, body, "multipart/form-data; boundary=" + boundary,
-                 extra_headers);
+  return request("POST", path, body, "multipart/form-data; boundary=" + boundary, extra_headers);
 }
 
 Reply HttpClient::request(const std::string& method, const std::string& path,

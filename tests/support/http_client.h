@@ -16,8 +16,8 @@ namespace madoguchi::test {
 using Fields = madoguchi::http::Fields;
 
 struct Reply {
-  int status = 0;   // 0 when the request failed at the transport level (see body)
-  Fields headers;   // names lower-cased, in order
+  int status = 0;  // 0 when the request failed at the transport level (see body)
+  Fields headers;  // names lower-cased, in order
   std::string body;
   // First header with this (case-insensitive) name, or "".
   std::string header(std::string_view name) const;
@@ -40,8 +40,7 @@ class HttpClient {
   HttpClient& operator=(const HttpClient&) = delete;
 
   Reply get(const std::string& path, const Fields& extra_headers = {});
-  Reply post_form(const std::string& path, const Fields& fields,
-                  const Fields& extra_headers = {});
+  Reply post_form(const std::string& path, const Fields& fields, const Fields& extra_headers = {});
   Reply post_multipart(const std::string& path, const Fields& fields,
                        const std::vector<FileField>& files, const Fields& extra_headers = {});
   // Any request. An empty content_type sends no Content-Type header.

@@ -9,6 +9,8 @@
 #include <random>
 #include <regex>
 
+#include "core/date.h"
+
 namespace madoguchi::test {
 namespace fs = std::filesystem;
 
@@ -87,8 +89,11 @@ std::string csrf_of(const std::string& html) {
 
 std::string post_action_of(const std::string& html) {
   static const std::regex re(R"re(<form method="post" action="([^"]*)")re");
+  // The page's own form, not the sign-out form in the header.
+  size_t main = html.find("<main");
+  std::string body = main == std::string::npos ? html : html.substr(main);
   std::smatch m;
-  return std::regex_search(html, m, re) ? unescape(m[1].str()) : "";
+  return std::regex_search(body, m, re) ? unescape(m[1].str()) : "";
 }
 
 std::string location_of(const Reply& r) { return r.header("location"); }
@@ -122,10 +127,20 @@ std::string walk_to_check(HttpClient& c, const std::string& first_page, const An
       *trace = "GET " + path + " -> " + std::to_string(page.status);
       return "";
     }
-    Fields fields{{"csrf", csrf_of(page.body)}, {"action", "next"}};
+    Fields fields{{"csrf", csrf_of(page.body)}};
     for (const auto& [name, value] : answers.fields) {
       if (page.body.find("name=\"" + name + "\"") != std::string::npos) fields.emplace_back(name, value);
     }
+    std::string action = "next";
+    for (const auto& [group, rows] : answers.group_rows) {
+      std::string last_row = "name=\"f." + group + "." + std::to_string(rows - 1) + ".";
+      std::string add = "value=\"add:" + group + "\"";
+      if (page.body.find(add) != std::string::npos && page.body.find(last_row) == std::string::npos) {
+        action = "add:" + group;
+        break;
+      }
+    }
+    fields.emplace_back("action", action);
     std::vector<FileField> files;
     for (const auto& f : answers.files) {
       if (page.body.find("name=\"" + f.name + "\"") != std::string::npos) files.push_back(f);
@@ -142,6 +157,61 @@ std::string walk_to_check(HttpClient& c, const std::string& first_page, const An
   }
   *trace += "too many pages";
   return "";
+}
+
+}  // namespace madoguchi::test
+
+namespace madoguchi::test {
+
+Answers risai_guest_answers() {
+  Answers a;
+  a.fields = {
+      {"f.relationship", "head"},
+      {"f.applicant_name.family", "𠮷田"},
+      {"f.applicant_name.given", "太郎"},
+      {"f.applicant_name.family_kana", "よしだ"},
+      {"f.applicant_name.given_kana", "ﾀﾛｳ"},
+      {"f.applicant_address.postal_code", "１４４－８６２１"},
+      {"f.applicant_address.prefecture", "東京都"},
+      {"f.applicant_address.city", "大田区"},
+      {"f.applicant_address.town", "蒲田"},
+      {"f.applicant_address.street", "五丁目13番14号"},
+      {"f.applicant_phone", "０３－５７４４－１１１１"},
+      {"f.disaster_date.era", ""},
+      {"f.disaster_date.year", std::to_string(today_jst().plus_days(-3).year)},
+      {"f.disaster_date.month", std::to_string(today_jst().plus_days(-3).month)},
+      {"f.disaster_date.day", std::to_string(today_jst().plus_days(-3).day)},
+      {"f.disaster_kind", "earthquake"},
+      {"f.dwelling_same_address", "yes"},
+      {"f.ownership", "owned"},
+      {"f.building_type", "detached"},
+      {"f.damage_parts", "roof"},
+      {"f.damage_parts", "walls"},
+      {"f.damage_description", "屋根瓦が落ち、外壁に<ひび>が入りました。"},
+      {"f.repair_status", "not_yet"},
+      {"f.self_assessment", "yes"},
+      {"f.self_assessment_consent", "agree"},
+      {"f.copies", "２"},
+      {"f.purpose", "support"},
+      {"f.receipt_method", "mail"},
+  };
+  a.files = {{"f.photos", "roof.png", "image/png", tiny_png()},
+             {"f.photos", "wall.png", "application/octet-stream", tiny_png()}};
+  return a;
+}
+
+std::string submit_risai_as_guest(HttpClient& c) {
+  Reply proc = c.get("/procedures/risai");
+  Reply start = c.post_form("/procedures/risai/start", {{"csrf", csrf_of(proc.body)}});
+  if (start.status != 303) return "";
+  std::string trace;
+  std::string check = walk_to_check(c, location_of(start), risai_guest_answers(), &trace);
+  if (check.empty()) return "";
+  Reply summary = c.get(check);
+  Reply done = c.post_form(post_action_of(summary.body), {{"csrf", csrf_of(summary.body)}});
+  std::smatch m;
+  if (!std::regex_search(done.body, m, std::regex(R"re(id="receipt-number">([^<]+)<)re"))) return "";
+  return m[1];
 }
 
 }  // namespace madoguchi::test

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -44,7 +45,7 @@ class MadoguchiServer {
 
 // The value of the hidden "csrf" input in a page, or "".
 std::string csrf_of(const std::string& html);
-// The action="" of the first <form method="post"> in a page, HTML-unescaped, or "".
+// The action="" of the first <form method="post"> inside <main>, HTML-unescaped, or "".
 std::string post_action_of(const std::string& html);
 // Path part of a Location header.
 std::string location_of(const Reply& r);
@@ -62,12 +63,20 @@ const std::string& tiny_png();
 struct Answers {
   Fields fields;
   std::vector<FileField> files;
+  // Repeating groups: group id → rows wanted; the walk presses "add" until they exist.
+  std::map<std::string, int> group_rows;
 };
 
 // Walks a draft from `first_page` (a path) to the check page: on each page it posts the
 // answers whose names appear on that page (and files whose field appears), pressing Next.
 // Returns the check page's path, or "" with *trace saying where it stopped (a page answering
 // 200 to Next means a validation error; its body is in *last_body).
+// Answers for a guest's 罹災証明書 application (head of household, two photos).
+Answers risai_guest_answers();
+
+// Applies for 罹災証明書 as a guest through every page; returns the receipt number or "".
+std::string submit_risai_as_guest(HttpClient& c);
+
 std::string walk_to_check(HttpClient& c, const std::string& first_page, const Answers& answers,
                           std::string* trace, std::string* last_body = nullptr);
 

@@ -167,7 +167,8 @@ int ServerProcess::reap(std::chrono::milliseconds timeout) {
   int status = 0;
   auto deadline = std::chrono::steady_clock::now() + timeout;
   pid_t r = 0;
-  while ((r = waitpid(pid_, &status, WNOHANG)) == 0 && std::chrono::steady_clock::now() < deadline) {
+  while ((r = waitpid(pid_, &status, WNOHANG)) == 0 &&
+         std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   if (r == 0) {
@@ -197,9 +198,7 @@ int ServerProcess::kill() {
   return reap(std::chrono::seconds(20));
 }
 
-std::string ServerProcess::base_url() const {
-  return "http://127.0.0.1:" + std::to_string(port_);
-}
+std::string ServerProcess::base_url() const { return "http://127.0.0.1:" + std::to_string(port_); }
 
 std::string ServerProcess::output() const {
   std::lock_guard lock(mu_);

@@ -57,7 +57,7 @@ class ServerProcess {
   std::thread reader_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
-  std::string output_;  // guarded by mu_
+  std::string output_;          // guarded by mu_
   bool output_closed_ = false;  // guarded by mu_
   std::atomic<bool> stop_reading_{false};
 };

@@ -53,8 +53,8 @@ constexpr char kCt[] = "multipart/form-data; boundary=XyZ";
 
 std::string part(const std::string& disposition, const std::string& data,
                  const std::string& extra_headers = "") {
-  return "--XyZ\r\nContent-Disposition: " + disposition + "\r\n" + extra_headers + "\r\n" +
-         data + "\r\n";
+  return "--XyZ\r\nContent-Disposition: " + disposition + "\r\n" + extra_headers + "\r\n" + data +
+         "\r\n";
 }
 
 TEST(ParseMultipart, FieldsAndFiles) {
@@ -77,8 +77,9 @@ TEST(ParseMultipart, FieldsAndFiles) {
 }
 
 TEST(ParseMultipart, QuotedBoundaryPreambleEpilogueAndCaseInsensitiveHeaders) {
-  std::string body = "preamble\r\n--a'b(c)\r\ncontent-disposition: FORM-DATA; NAME=x\r\n\r\n1\r\n"
-                     "--a'b(c)--\r\nepilogue";
+  std::string body =
+      "preamble\r\n--a'b(c)\r\ncontent-disposition: FORM-DATA; NAME=x\r\n\r\n1\r\n"
+      "--a'b(c)--\r\nepilogue";
   auto parts = parse_multipart("Multipart/Form-Data; charset=utf-8; boundary=\"a'b(c)\"", body);
   ASSERT_TRUE(parts.ok()) << parts.status().message();
   ASSERT_EQ(parts->size(), 1u);
@@ -89,9 +90,10 @@ TEST(ParseMultipart, QuotedBoundaryPreambleEpilogueAndCaseInsensitiveHeaders) {
 TEST(ParseMultipart, FilenameQuirks) {
   // Windows paths come unescaped; filename* is ignored; an escaped quote is unescaped.
   std::string body = part("form-data; name=\"f\"; filename=\"C:\\dir\\a.txt\"", "x") +
-                     part("form-data; name=\"g\"; filename*=UTF-8''%E5%B1%B1.txt; "
-                          "filename=\"say \\\"hi\\\".txt\"",
-                          "y") +
+                     part(
+                         "form-data; name=\"g\"; filename*=UTF-8''%E5%B1%B1.txt; "
+                         "filename=\"say \\\"hi\\\".txt\"",
+                         "y") +
                      "--XyZ--";
   auto parts = parse_multipart(kCt, body);
   ASSERT_TRUE(parts.ok()) << parts.status().message();
@@ -170,7 +172,8 @@ TEST(ParseMultipart, HostileInputStaysLinear) {
   auto parts = parse_multipart(kCt, body);
   EXPECT_FALSE(parts.ok());
   std::string many;
-  for (int i = 0; i < 20000; ++i) many += "--XyZ\r\nContent-Disposition: form-data; name=a\r\n\r\n\r\n";
+  for (int i = 0; i < 20000; ++i)
+    many += "--XyZ\r\nContent-Disposition: form-data; name=a\r\n\r\n\r\n";
   many += "--XyZ--";
   auto r = parse_multipart(kCt, many);
   ASSERT_TRUE(r.ok() || r.status().code() == Status::Code::kInvalid);
@@ -221,6 +224,14 @@ TEST(Router, EarlierLiteralSegmentWins) {
   EXPECT_EQ(dispatch(r, "GET", "/other/x").body, "param-first a=other");
 }
 
+TEST(Router, ExplicitHeadRouteBeatsGet) {
+  Router r;
+  r.add("GET", "/x", reply("get"));
+  r.add("HEAD", "/x", reply("head"));
+  EXPECT_EQ(dispatch(r, "HEAD", "/x").body, "head");
+  EXPECT_EQ(dispatch(r, "GET", "/x").body, "get");
+}
+
 TEST(Router, NotFoundAndMethodNotAllowed) {
   Router r;
   r.add("GET", "/a/{id}", reply("a"));
@@ -263,8 +274,7 @@ TEST(Router, RejectsBadPatterns) {
 
 TEST(RequestAccessors, HeadersCookiesQuery) {
   Request req;
-  req.headers = {{"content-type", "text/plain"}, {"cookie", "a=1; sid=\"abc\""},
-                 {"cookie", "b=2"}};
+  req.headers = {{"content-type", "text/plain"}, {"cookie", "a=1; sid=\"abc\""}, {"cookie", "b=2"}};
   req.query = {{"q", "x"}, {"q", "y"}};
   EXPECT_EQ(req.header("Content-Type"), "text/plain");
   EXPECT_EQ(req.header("missing"), "");

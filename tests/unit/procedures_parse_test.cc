@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include "procedures/catalog.h"
 
@@ -431,6 +432,24 @@ TEST_F(CatalogDir, MissingOrganisationFails) {
   EXPECT_FALSE(problems.empty());
 }
 
+TEST(ShippedProcedures, DocumentedExampleParses) {
+  std::ifstream in(MADOGUCHI_SOURCE_DIR "/docs/procedure-format.md");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string doc = ss.str();
+  auto start = doc.find("```yaml\n# 犬の登録");
+  ASSERT_NE(start, std::string::npos);
+  start += 8;
+  std::string example = doc.substr(start, doc.find("```", start) - start);
+  std::vector<Problem> problems;
+  auto c = Catalog::load(MADOGUCHI_SOURCE_DIR "/procedures", &problems);
+  ASSERT_TRUE(c.ok());
+  auto p = parse_procedure(example, "example.yaml", c->organisation(), &problems);
+  std::string all;
+  for (const auto& pr : problems) all += std::to_string(pr.line) + ": " + pr.message + "\n";
+  EXPECT_TRUE(p.ok()) << all;
+}
+
 TEST(ShippedProcedures, LoadWithZeroProblems) {
   std::vector<Problem> problems;
   auto c = Catalog::load(MADOGUCHI_SOURCE_DIR "/procedures", &problems);
@@ -456,6 +475,35 @@ TEST(ShippedProcedures, LoadWithZeroProblems) {
   EXPECT_EQ(c->find("juminhyo")->fee.per_copy_field, "copies");
   EXPECT_EQ(c->find("jidou-teate")->identity, IdentityLevel::kAccount);
   EXPECT_EQ(c->find("nothing"), nullptr);
+}
+
+TEST(CatalogSearch, FindsByTitleSummaryAndDescription) {
+  std::vector<Problem> problems;
+  auto c = Catalog::load(MADOGUCHI_SOURCE_DIR "/procedures", &problems);
+  ASSERT_TRUE(c.ok());
+  auto ids = [](const std::vector<const Procedure*>& found) {
+    std::vector<std::string> out;
+    for (const auto* p : found) out.push_back(p->id);
+    return out;
+  };
+  EXPECT_EQ(ids(c->search("罹災", "ja")), std::vector<std::string>{"risai"});
+  // Every word must appear; a 全角 space separates words as well as an ASCII one.
+  EXPECT_EQ(ids(c->search("住民票\u3000写し", "ja")), std::vector<std::string>{"juminhyo"});
+  EXPECT_TRUE(c->search("住民票 台風", "ja").empty());
+  // Width- and case-insensitive; English text is searched in the en locale.
+  EXPECT_EQ(ids(c->search("ＣＨＩＬＤ allowance", "en")), std::vector<std::string>{"jidou-teate"});
+  // The ja text is searched in every locale.
+  EXPECT_EQ(ids(c->search("児童手当", "en")), std::vector<std::string>{"jidou-teate"});
+  // Title matches come first: 罹災証明書 has 証明 in its title, 住民票 only in its summary.
+  auto cert = ids(c->search("証明", "ja"));
+  ASSERT_GE(cert.size(), 2u);
+  EXPECT_EQ(cert[0], "risai");
+  EXPECT_EQ(c->search("", "ja").size(), c->all().size());
+  // Catalogue order: by category, then id.
+  ASSERT_EQ(c->all().size(), 3u);
+  EXPECT_EQ(c->all()[0].id, "juminhyo");     // certificates
+  EXPECT_EQ(c->all()[1].id, "jidou-teate");  // childcare
+  EXPECT_EQ(c->all()[2].id, "risai");        // disaster
 }
 
 }  // namespace

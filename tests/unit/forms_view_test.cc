@@ -1,0 +1,172 @@
+// page_view rendered through templates/partials/field.mustache as the web layer does: the
+// markup must carry labels, hints, errors and ARIA wiring, escape user data, and keep
+// nested fields from inheriting their parent's keys.
+#include <kainjow/mustache.hpp>
+
+#include <fstream>
+#include <sstream>
+
+#include "forms_fixture.h"
+
+namespace madoguchi::forms::testing {
+namespace {
+
+namespace mu = kainjow::mustache;
+
+mu::data to_data(const Json& j) {
+  switch (j.type()) {
+    case Json::value_t::object: {
+      mu::data d{mu::data::type::object};
+      for (auto it = j.begin(); it != j.end(); ++it) d.set(it.key(), to_data(it.value()));
+      return d;
+    }
+    case Json::value_t::array: {
+      mu::data d{mu::data::type::list};
+      for (const auto& e : j) d.push_back(to_data(e));
+      return d;
+    }
+    case Json::value_t::string: return mu::data(j.get<std::string>());
+    case Json::value_t::boolean: return mu::data(j.get<bool>());
+    case Json::value_t::number_integer:
+    case Json::value_t::number_unsigned: return mu::data(std::to_string(j.get<long long>()));
+    default: return mu::data(false);
+  }
+}
+
+class View : public FormsTest {
+ protected:
+  std::string render(const std::string& page_id, const Json& answers,
+                     const std::vector<FieldError>& errors = {}, const std::string& locale = "ja") {
+    std::ifstream in(MADOGUCHI_SOURCE_DIR "/templates/partials/field.mustache");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    std::string partial = ss.str();
+    mu::mustache tmpl("{{#fields}}{{> field}}{{/fields}}");
+    Json data = {{"fields", page_view(*proc_, page(page_id), answers, errors, ctx(locale))},
+                 {"t", locales_->view(locale)}};
+    mu::data d = to_data(data);
+    d.set("field", mu::partial([partial] { return partial; }));
+    std::string out = tmpl.render(d);
+    EXPECT_TRUE(tmpl.is_valid()) << tmpl.error_message();
+    return out;
+  }
+  static bool has(const std::string& html, const std::string& s) { return html.find(s) != std::string::npos; }
+};
+
+TEST_F(View, LabelsHintsAndRequiredMarks) {
+  std::string html = render("basics", Json::object());
+  EXPECT_TRUE(has(html, "<label class=\"m-label\" for=\"f-phone\">")) << html;
+  EXPECT_TRUE(has(html, "※必須"));
+  EXPECT_TRUE(has(html, "※任意"));
+  EXPECT_TRUE(has(html, "type=\"tel\" id=\"f-phone\" name=\"f.phone\""));
+  EXPECT_TRUE(has(html, "aria-describedby=\"f-phone-hint\""));
+  EXPECT_TRUE(has(html, "id=\"f-phone-hint\""));
+  EXPECT_TRUE(has(html, "inputmode=\"numeric\""));
+  EXPECT_TRUE(has(html, "type=\"email\""));
+  // Name, address and date parts sit in a fieldset with a legend.
+  EXPECT_TRUE(has(html, "<fieldset class=\"m-fieldset m-compound m-compound--name\" id=\"f-person\""));
+  EXPECT_TRUE(has(html, "name=\"f.person.family\""));
+  EXPECT_TRUE(has(html, "autocomplete=\"family-name\""));
+  EXPECT_TRUE(has(html, "autocomplete=\"bday-year\""));
+  EXPECT_TRUE(has(html, "name=\"f.birth.era\""));
+  EXPECT_TRUE(has(html, "<option value=\"S\">昭和</option>"));
+  EXPECT_FALSE(has(html, "autocomplete=\"postal-code\""));  // this address is not the resident's own
+  EXPECT_TRUE(has(html, "name=\"f.home.postal_code\""));
+  EXPECT_TRUE(has(html, "(5文字以内)"));
+  EXPECT_FALSE(has(html, "{{"));
+}
+
+TEST_F(View, ErrorsSitNextToTheFieldWithAria) {
+  Json answers = {{"phone", "12<b>"}};
+  std::vector<FieldError> errors = {{"f-phone", "電話番号は…"}, {"f-person-family", "氏名の姓を入力してください"}};
+  std::string html = render("basics", answers, errors);
+  EXPECT_TRUE(has(html, "aria-describedby=\"f-phone-hint f-phone-error\" aria-invalid=\"true\""));
+  EXPECT_TRUE(has(html, "<p class=\"m-error-message\" id=\"f-phone-error\">"));
+  EXPECT_TRUE(has(html, "電話番号は…"));
+  // The typed value comes back, escaped.
+  EXPECT_TRUE(has(html, "value=\"12&lt;b&gt;\""));
+  EXPECT_FALSE(has(html, "12<b>"));
+  EXPECT_TRUE(has(html, "id=\"f-person-family\" name=\"f.person.family\" value=\"\" autocomplete=\"family-name\" "
+                        "aria-invalid=\"true\" aria-describedby=\"f-person-error\""));
+  // Only the phone and name fields show errors.
+  size_t count = 0;
+  for (size_t pos = 0; (pos = html.find("m-error-message\"", pos)) != std::string::npos; ++pos) ++count;
+  EXPECT_EQ(count, 2u);
+}
+
+TEST_F(View, RadiosAndCheckboxesInAFieldset) {
+  std::string html = render("choices", Json{{"kind", "flood"}, {"parts", {"roof"}}});
+  EXPECT_TRUE(has(html, "<legend class=\"m-fieldset__legend\"><span>種類</span>"));
+  EXPECT_TRUE(has(html, "type=\"radio\" id=\"f-kind\" name=\"f.kind\" value=\"quake\">"));
+  EXPECT_TRUE(has(html, "type=\"radio\" id=\"f-kind-2\" name=\"f.kind\" value=\"flood\" checked>"));
+  EXPECT_TRUE(has(html, "type=\"checkbox\" id=\"f-parts\" name=\"f.parts\" value=\"roof\" checked>"));
+  EXPECT_TRUE(has(html, "<label class=\"m-choice__label\" for=\"f-kind-2\">浸水</label>"));
+  EXPECT_TRUE(has(html, "data-m-condition="));
+  EXPECT_TRUE(has(html, "value=\"yes\"><label class=\"m-choice__label\" for=\"f-agree\">はい</label>"));
+  EXPECT_TRUE(has(html, "<option value=\"\">選択してください</option>"));
+}
+
+TEST_F(View, FallbackTextIsMarkedJapanese) {
+  std::string html = render("choices", Json::object(), {}, "en");
+  EXPECT_TRUE(has(html, "<span>Kind</span>"));
+  EXPECT_TRUE(has(html, "for=\"f-kind\">Earthquake</label>"));
+  EXPECT_TRUE(has(html, "for=\"f-kind-2\" lang=\"ja\">浸水</label>"));
+  EXPECT_TRUE(has(html, "<span lang=\"ja\">被害の部分</span>"));
+  EXPECT_TRUE(has(html, "Required"));
+}
+
+TEST_F(View, GroupRowsWithAddAndRemoveButtons) {
+  Json answers = {{"agree", "no"},
+                  {"children", {{{"name", {{"family", "山田"}}}, {"together", "no"}},
+                                {{"name", Json::object()}, {"together", "yes"}}}}};
+  std::vector<FieldError> errors = {{"f-children-1-name-family", "子ども(2件目)の氏名の姓を入力してください"}};
+  std::string html = render("family", answers, errors);
+  EXPECT_TRUE(has(html, "<fieldset class=\"m-group__row\" id=\"f-children-0\">"));
+  EXPECT_TRUE(has(html, "<legend class=\"m-group__legend\">子ども(1件目)</legend>"));
+  EXPECT_TRUE(has(html, "<input type=\"hidden\" name=\"f.children.1._row\" value=\"1\">"));
+  EXPECT_TRUE(has(html, "name=\"f.children.0.name.family\" value=\"山田\""));
+  EXPECT_TRUE(has(html, "name=\"action\" value=\"remove:children:1\""));
+  EXPECT_TRUE(has(html, "子ども(2件目)を削除する"));
+  EXPECT_TRUE(has(html, "name=\"action\" value=\"add:children\""));
+  EXPECT_TRUE(has(html, "子どもを追加する"));
+  // The first row lives apart, so its address is shown; the second row's is shown too (it
+  // depends on its own sibling on this page) but marked conditional.
+  EXPECT_TRUE(has(html, "name=\"f.children.0.address.postal_code\""));
+  EXPECT_TRUE(has(html, "f.children.1.together"));
+  // The row's error belongs to that row's field only, and the group shows none of its own.
+  EXPECT_TRUE(has(html, "id=\"f-children-1-name-error\""));
+  EXPECT_FALSE(has(html, "id=\"f-children-0-name-error\""));
+  EXPECT_FALSE(has(html, "id=\"f-children-error\""));
+  EXPECT_FALSE(has(html, "f.bank_name"));  // hidden by agree = no
+}
+
+TEST_F(View, RowsPaddedToMinimumAndRemoveHiddenAtMinimum) {
+  std::string html = render("family", Json::object());
+  EXPECT_TRUE(has(html, "f.children.0._row"));
+  EXPECT_FALSE(has(html, "remove:children:0"));
+  Json full = {{"children", Json::array({Json::object(), Json::object(), Json::object()})}};
+  html = render("family", full);
+  EXPECT_FALSE(has(html, "add:children"));
+}
+
+TEST_F(View, FilesListedWithRemoveCheckboxes) {
+  Json answers = {{"photos", {{{"id", "a1"}, {"name", "<roof>.jpg"}, {"size", 2048}, {"type", "image/jpeg"}}}}};
+  std::string html = render("files", answers);
+  EXPECT_TRUE(has(html, "type=\"file\" id=\"f-photos\" name=\"f.photos\" accept=\"image/jpeg,image/png\" multiple"));
+  EXPECT_TRUE(has(html, "name=\"f.photos.remove\" value=\"a1\""));
+  EXPECT_TRUE(has(html, "&lt;roof&gt;.jpg"));
+  EXPECT_FALSE(has(html, "<roof>"));
+  EXPECT_TRUE(has(html, "(2 KB)"));
+}
+
+TEST_F(View, DateShownInBothCalendarsOnceValid) {
+  std::string html = render("basics", Json{{"birth", "1985-01-15"}});
+  EXPECT_TRUE(has(html, "name=\"f.birth.year\" value=\"1985\""));
+  EXPECT_TRUE(has(html, "昭和60年1月15日"));
+  html = render("basics", Json{{"birth", {{"era", "S"}, {"year", "60"}, {"month", "2"}, {"day", "30"}}}});
+  EXPECT_TRUE(has(html, "<option value=\"S\" selected>昭和</option>"));
+  EXPECT_TRUE(has(html, "name=\"f.birth.day\" value=\"30\""));
+}
+
+}  // namespace
+}  // namespace madoguchi::forms::testing
