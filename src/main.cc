@@ -67,6 +67,19 @@ int serve(const Config& config, bool demo) {
   app.templates = std::move(*templates);
   Metrics metrics;
   app.metrics = &metrics;
+  store::Store* st = app.store;
+  metrics.add_gauge("madoguchi_queue_size", "Applications by department and status.", [st] {
+    std::vector<std::pair<std::map<std::string, std::string>, double>> out;
+    store::with_read(*st, [&](store::Transaction& tx) {
+      auto rows = tx.query("SELECT department, status, COUNT(*) FROM applications GROUP BY department, status");
+      if (!rows.ok()) return rows.status();
+      for (const auto& r : *rows) {
+        out.push_back({{{"department", r.str(0)}, {"status", r.str(1)}}, static_cast<double>(r.i64(2))});
+      }
+      return Status::Ok();
+    });
+    return out;
+  });
   if (demo) {
     auto accounts = demo::load_if_empty(*app.store, app.catalog);
     if (!accounts.ok()) return fail(accounts.status().message());

@@ -13,11 +13,16 @@
 //   fieldset→ its children are top-level answers (a fieldset only groups them on the page)
 // A value that failed validation stays in the answers exactly as typed, so the page shows it
 // again; a valid value is stored normalised (NFKC digits, katakana furigana …). Names and free
-// text are stored exactly as typed.
+// text are stored exactly as typed (only surrounding spaces go). A date that is not valid yet
+// holds its typed parts {"era","year","month","day"} (era "" = 西暦, or R H S T M). Empty
+// answers are "" / [] / an object of empty parts; group rows hold every child's key.
 //
-// HTML names: "f.<id>" for simple fields, "f.<id>.<part>" for name/address parts,
-// "f.<group>.<row>.<child>[.<part>]" inside groups. The HTML id of a field is its name with
-// '.' replaced by '-', which error summaries link to ("#f-children-0-birth").
+// HTML names: "f.<id>" for simple fields, "f.<id>.<part>" for name/address/date parts (a date
+// also accepts one text "f.<id>", e.g. "S60.1.15"), "f.<group>.<row>.<child>[.<part>]" inside
+// groups, "f.<group>.<row>._row" marking a row, "f.<id>.remove" dropping an attachment. The
+// HTML id of a field is its name with '.' replaced by '-', which error summaries link to
+// ("#f-children-0-birth"). A visible stop page (Page::stop) always has one error, whose
+// html_id is "stop-<page id>".
 #pragma once
 
 #include <map>
@@ -74,7 +79,8 @@ bool condition_holds(const procedures::Condition& c, const Json& answers, const 
 bool page_visible(const procedures::Page& page, const Json& answers);
 
 // True when a posted name belongs to a field of this page (or a known control such as
-// "f.<id>.remove"): anything else posted to a page is a client error (400).
+// "f.<id>.remove"): anything else posted to a page is a client error (400). Only "f." names
+// are judged here; the caller handles its own controls ("csrf", "action") before asking.
 bool page_accepts_name(const procedures::Page& page, const std::string& name);
 
 // Removes the answers of fields and pages that the other answers hide. Run before submit so
@@ -90,8 +96,10 @@ std::vector<std::string> attachment_ids(const procedures::Procedure& proc, const
 Json page_view(const procedures::Procedure& proc, const procedures::Page& page,
                const Json& answers, const std::vector<FieldError>& errors, const Context& ctx);
 
-// Check-your-answers: for each visible page, its title, id and rows of
-// {"label","value" (display text, dates in 西暦 and 和暦, money with 円), "html_id"}.
+// Check-your-answers: a JSON array with, for each visible page, {"id","title","title_ja",
+// "title_lang","rows"}; rows are {"label","label_ja","label_lang","value" (display text, dates
+// in 西暦 and 和暦, numbers with their unit), "html_id"}. *_lang is "ja" when the text fell back
+// to ja, else false.
 Json summary_view(const procedures::Procedure& proc, const Json& answers, const Context& ctx);
 
 // The fee in yen for these answers (yen × copies when per_copy_field is set).

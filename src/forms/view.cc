@@ -297,7 +297,8 @@ void ViewBuilder::fill_group(Json& v, const Field& f, const Json& value,
   std::set<std::string> local = local_ids;
   local.insert(siblings.begin(), siblings.end());
   const std::string name = v["name"];
-  const std::string label = f.label.get(ctx_.locale);
+  bool label_ja = false;
+  const std::string label = f.label.get(ctx_.locale, &label_ja);
   std::set<std::string> saved = group_siblings_;
   group_siblings_ = siblings;
   for (size_t i = 0; i < rows.size(); ++i) {
@@ -306,6 +307,7 @@ void ViewBuilder::fill_group(Json& v, const Field& f, const Json& value,
     Json row_view = {
         {"index", i},
         {"legend", text(ctx_, "forms.row_legend", {{"label", label}, {"number", number}})},
+        {"legend_ja", label_ja},
         {"html_id", html_id(row_name)},
         {"marker_name", row_name + "._row"},
         {"fields", fields(f.children, rows[i], &rows[i], row_name + ".", local, &f)},

@@ -11,6 +11,12 @@ namespace {
 
 using Scope = std::map<std::string, const Field*>;
 
+// "the field 'kind_other'" or "the page 'proxy'", for messages.
+std::string owner_words(const std::string& owner) {
+  if (owner.rfind("page ", 0) == 0) return "the page '" + owner.substr(5) + "'";
+  return "the field '" + owner + "'";
+}
+
 // Collects the ids answered at one level: a fieldset's children belong to the level around
 // it; a group's children form their own level (its rows).
 void collect(ParseState& s, const std::vector<Field>& fields, Scope* scope,
@@ -38,7 +44,7 @@ void check_values(ParseState& s, const ConditionRef& ref, const Field& target) {
   for (const auto& v : ref.values) {
     if (allowed.count(v)) continue;
     std::string hint = closest(v, allowed);
-    s.r.problem(ref.line, "The condition of " + ref.owner + " compares '" + ref.field +
+    s.r.problem(ref.line, "The condition of " + owner_words(ref.owner) + " compares '" + ref.field +
                               "' with '" + v + "', which is not one of its values (" +
                               join_words(allowed) + ")" +
                               (hint.empty() ? "." : "; did you mean '" + hint + "'?"));
@@ -65,7 +71,7 @@ void check_refs(ParseState& s, const Scope& top, const std::map<std::string, Sco
     if (target) {
       if (target->type == FieldType::kFieldset || target->type == FieldType::kGroup) {
         if (target->type == FieldType::kFieldset || !ref.values.empty()) {
-          s.r.problem(ref.line, "The condition of " + ref.owner + " names the " +
+          s.r.problem(ref.line, "The condition of " + owner_words(ref.owner) + " names the " +
                                     field_type_name(target->type) + " '" + ref.field +
                                     "'; name one of its fields instead.");
         }
@@ -79,7 +85,7 @@ void check_refs(ParseState& s, const Scope& top, const std::map<std::string, Sco
       if (scope.count(ref.field)) inside = gid;
     }
     if (!inside.empty()) {
-      s.r.problem(ref.line, "The condition of " + ref.owner + " names '" + ref.field +
+      s.r.problem(ref.line, "The condition of " + owner_words(ref.owner) + " names '" + ref.field +
                                 "', which is only inside the rows of the group '" + inside +
                                 "'; only fields of the same group can look at a row.");
       continue;
@@ -87,7 +93,7 @@ void check_refs(ParseState& s, const Scope& top, const std::map<std::string, Sco
     std::set<std::string> names;
     for (const auto& [id, f] : top) names.insert(id);
     std::string hint = closest(ref.field, names);
-    s.r.problem(ref.line, "The condition of " + ref.owner + " names the field '" + ref.field +
+    s.r.problem(ref.line, "The condition of " + owner_words(ref.owner) + " names the field '" + ref.field +
                               "', which does not exist in this procedure" +
                               (hint.empty() ? "." : "; did you mean '" + hint + "'?"));
   }

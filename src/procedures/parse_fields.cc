@@ -290,8 +290,10 @@ std::vector<Field> read_fields(ParseState& s, const YAML::Node& list, const std:
 
 std::optional<Condition> read_condition(ParseState& s, const YAML::Node& n,
                                         const std::string& owner, const std::string& group) {
-  const std::string what = "the condition of " + owner;
-  if (!s.r.expect_map(n, "The condition of " + owner)) return std::nullopt;
+  const std::string whose = owner.rfind("page ", 0) == 0 ? "the page '" + owner.substr(5) + "'"
+                                                          : "the field '" + owner + "'";
+  const std::string what = "the condition of " + whose;
+  if (!s.r.expect_map(n, "The condition of " + whose)) return std::nullopt;
   s.r.check_keys(n, {"field", "equals", "one_of", "not_empty", "all", "any"}, what);
   Condition c;
   for (const char* key : {"all", "any"}) {

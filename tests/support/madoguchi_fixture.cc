@@ -14,7 +14,7 @@
 namespace madoguchi::test {
 namespace fs = std::filesystem;
 
-MadoguchiServer::MadoguchiServer() {
+MadoguchiServer::MadoguchiServer(const std::string& extra_config) {
   std::random_device rd;
   dir_ = fs::temp_directory_path() / ("madoguchi-it-" + std::to_string(::getpid()) + "-" + std::to_string(rd()));
   fs::create_directories(dir_);
@@ -27,7 +27,8 @@ MadoguchiServer::MadoguchiServer() {
       << "locales = \"" << src << "/locales\"\n"
       << "static = \"" << src << "/static\"\n"
       << "holidays = \"" << src << "/generated/holidays.tsv\"\n"
-      << "threads = 2\n";
+      << "threads = 2\n"
+      << extra_config << "\n";
 }
 
 MadoguchiServer::~MadoguchiServer() {

@@ -17,8 +17,9 @@ namespace madoguchi::test {
 
 class MadoguchiServer {
  public:
-  // A fresh temporary directory holding the store and the config file.
-  MadoguchiServer();
+  // A fresh temporary directory holding the store and the config file; `extra_config` is
+  // appended to the generated madoguchi.toml (e.g. "max_file_bytes = 1000").
+  explicit MadoguchiServer(const std::string& extra_config = "");
   ~MadoguchiServer();
 
   // Starts (or restarts) the server on the same store. False with the output on failure.

@@ -1,6 +1,7 @@
 // Parsing and checking procedure definitions: every problem is reported with its line, and the
 // shipped definitions load cleanly.
 #include <gtest/gtest.h>
+#include <sodium.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -475,6 +476,17 @@ TEST(ShippedProcedures, LoadWithZeroProblems) {
   EXPECT_EQ(c->find("juminhyo")->fee.per_copy_field, "copies");
   EXPECT_EQ(c->find("jidou-teate")->identity, IdentityLevel::kAccount);
   EXPECT_EQ(c->find("nothing"), nullptr);
+  // The version is the SHA-256 of the file exactly as it is on disk, and the bytes are kept.
+  std::ifstream in(MADOGUCHI_SOURCE_DIR "/procedures/risai.yaml", std::ios::binary);
+  std::stringstream bytes;
+  bytes << in.rdbuf();
+  ASSERT_EQ(sodium_init() < 0, false);
+  unsigned char digest[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(bytes.str().data()), bytes.str().size());
+  char hex[crypto_hash_sha256_BYTES * 2 + 1];
+  sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
+  EXPECT_EQ(c->find("risai")->version, hex);
+  EXPECT_EQ(c->find("risai")->text, bytes.str());
 }
 
 TEST(CatalogSearch, FindsByTitleSummaryAndDescription) {

@@ -1,0 +1,138 @@
+// Bad input gets a clear 4xx in the page's language and loses nothing already saved.
+#include <gtest/gtest.h>
+
+#include "support/madoguchi_fixture.h"
+
+namespace madoguchi::test {
+namespace {
+
+class BadInput : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    server_ = std::make_unique<MadoguchiServer>("max_file_bytes = 2000\nmax_body_bytes = 200000");
+    ASSERT_TRUE(server_->start()) << server_->output();
+    c_ = std::make_unique<HttpClient>(server_->port());
+    Reply proc = c_->get("/procedures/risai");
+    Reply start = c_->post_form("/procedures/risai/start", {{"csrf", csrf_of(proc.body)}});
+    ASSERT_EQ(start.status, 303);
+    first_page_ = location_of(start);
+    // Answer the first page so there is something saved to lose.
+    Reply page = c_->get(first_page_);
+    Reply next = c_->post_multipart(post_action_of(page.body),
+                                    {{"csrf", csrf_of(page.body)}, {"action", "next"}, {"f.relationship", "head"}}, {});
+    ASSERT_EQ(next.status, 303);
+    second_page_ = location_of(next);
+  }
+  // The first page still shows the saved answer.
+  bool saved_answer_intact() {
+    Reply page = c_->get(first_page_);
+    return page.body.find("value=\"head\" checked") != std::string::npos;
+  }
+  std::unique_ptr<MadoguchiServer> server_;
+  std::unique_ptr<HttpClient> c_;
+  std::string first_page_, second_page_;
+};
+
+TEST_F(BadInput, InvalidUtf8Is400AndNothingIsLost) {
+  Reply page = c_->get(first_page_);
+  Reply r = c_->post_multipart(first_page_, {{"csrf", csrf_of(page.body)}, {"f.relationship", std::string("\xff\xfe", 2)}}, {});
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(r.body.find("送信された内容を読み取れませんでした"), std::string::npos);
+  EXPECT_TRUE(saved_answer_intact());
+}
+
+TEST_F(BadInput, OversizedBodyIs413) {
+  Reply page = c_->get(second_page_);
+  Reply r = c_->post_multipart(second_page_, {{"csrf", csrf_of(page.body)}}, {{"f.photos", "big.png", "image/png", std::string(300000, 'x')}});
+  EXPECT_EQ(r.status, 413);
+  HttpClient fresh(server_->port());  // the server closes after a 413; a new connection works
+  fresh.set_cookie("sid", c_->cookie("sid"));
+  EXPECT_EQ(fresh.get(first_page_).status, 200);
+}
+
+TEST_F(BadInput, MalformedMultipartIs400) {
+  Reply r = c_->request("POST", first_page_, "--nope\r\ngarbage", "multipart/form-data; boundary=xyz");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_TRUE(saved_answer_intact());
+}
+
+TEST_F(BadInput, UnknownRoutesAndProceduresAre404) {
+  EXPECT_EQ(c_->get("/no/such/page").status, 404);
+  Reply r = c_->get("/procedures/no-such-procedure");
+  EXPECT_EQ(r.status, 404);
+  EXPECT_NE(r.body.find("その手続は見つかりませんでした"), std::string::npos);
+  EXPECT_EQ(c_->get("/drafts/999999/pages/relationship").status, 404);
+  EXPECT_EQ(c_->get(first_page_.substr(0, first_page_.rfind('/')) + "/nonexistent").status, 404);
+}
+
+TEST_F(BadInput, FieldNotOnThePageIs400) {
+  Reply page = c_->get(first_page_);
+  Reply r = c_->post_multipart(first_page_, {{"csrf", csrf_of(page.body)}, {"f.relationship", "owner"}, {"f.admin", "1"}}, {});
+  EXPECT_EQ(r.status, 400);
+  EXPECT_TRUE(saved_answer_intact());
+}
+
+TEST_F(BadInput, MissingOrWrongCsrfIs403) {
+  Reply r = c_->post_multipart(first_page_, {{"f.relationship", "owner"}}, {});
+  EXPECT_EQ(r.status, 403);
+  r = c_->post_multipart(first_page_, {{"csrf", "forged"}, {"f.relationship", "owner"}}, {});
+  EXPECT_EQ(r.status, 403);
+  EXPECT_TRUE(saved_answer_intact());
+}
+
+TEST_F(BadInput, FileCheckedByContentNotName) {
+  // Walk to the documents page with self-assessment chosen, so photos are asked for.
+  Answers a = risai_guest_answers();
+  a.files.clear();
+  std::string trace, body;
+  std::string check = walk_to_check(*c_, second_page_, a, &trace, &body);
+  ASSERT_TRUE(check.empty());  // stops at the documents page: photos are required
+  ASSERT_NE(trace.find("/pages/documents POST -> 200"), std::string::npos) << trace;
+  std::string documents = trace.substr(0, trace.find(" POST"));
+  documents = documents.substr(documents.rfind(' ') + 1);
+  Reply page = c_->get(documents);
+  // A text file named .png is refused by its content, in the page's language, next to the field.
+  Reply r = c_->post_multipart(documents, {{"csrf", csrf_of(page.body)}, {"action", "next"}},
+                               {{"f.photos", "photo.png", "image/png", "this is not an image"}});
+  EXPECT_EQ(r.status, 200);
+  EXPECT_NE(r.body.find("受け付けられない種類のファイルです"), std::string::npos);
+  EXPECT_NE(r.body.find("href=\"#f-photos\""), std::string::npos);
+  // Too large (limit set to 2000 bytes for this test).
+  std::string big = tiny_png() + std::string(3000, '\0');
+  r = c_->post_multipart(documents, {{"csrf", csrf_of(page.body)}, {"action", "next"}}, {{"f.photos", "big.png", "image/png", big}});
+  EXPECT_EQ(r.status, 200);
+  EXPECT_NE(r.body.find("MBを超えています"), std::string::npos);
+  // The same page in English says it in English.
+  c_->get(documents + "?lang=en");
+  r = c_->post_multipart(documents, {{"csrf", csrf_of(page.body)}, {"action", "next"}},
+                         {{"f.photos", "photo.png", "image/png", "this is not an image"}});
+  EXPECT_NE(r.body.find("is not a file type we accept"), std::string::npos);
+  EXPECT_TRUE(saved_answer_intact());
+}
+
+TEST(Operations, HealthMetricsAndRequestLogs) {
+  MadoguchiServer server;
+  ASSERT_TRUE(server.start()) << server.output();
+  HttpClient c(server.port());
+  Reply h = c.get("/healthz");
+  EXPECT_EQ(h.status, 200);
+  std::string receipt = submit_risai_as_guest(c);
+  ASSERT_FALSE(receipt.empty());
+  Reply m = c.get("/metrics");
+  EXPECT_EQ(m.status, 200);
+  EXPECT_NE(m.body.find("http_requests_total{"), std::string::npos);
+  EXPECT_NE(m.body.find("route=\"/drafts/{draft}/pages/{page}\""), std::string::npos);
+  EXPECT_NE(m.body.find("http_request_duration_seconds_bucket"), std::string::npos);
+  EXPECT_NE(m.body.find("madoguchi_submissions_total 1"), std::string::npos) << m.body;
+  EXPECT_NE(m.body.find("madoguchi_queue_size"), std::string::npos);
+  EXPECT_EQ(server.stop(), 0);
+  std::string log = server.output();
+  EXPECT_NE(log.find("\"route\":\"/drafts/{draft}/submit\""), std::string::npos);
+  EXPECT_NE(log.find("\"request_id\":\""), std::string::npos);
+  // No personal data in logs: not the name typed, not the receipt number.
+  EXPECT_EQ(log.find("𠮷田"), std::string::npos);
+  EXPECT_EQ(log.find(receipt), std::string::npos);
+}
+
+}  // namespace
+}  // namespace madoguchi::test
