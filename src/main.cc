@@ -81,7 +81,7 @@ int serve(const Config& config, bool demo) {
     return out;
   });
   if (demo) {
-    auto accounts = demo::load_if_empty(*app.store, app.catalog);
+    auto accounts = demo::load(*app.store, app.catalog);
     if (!accounts.ok()) return fail(accounts.status().message());
     for (const auto& line : *accounts) std::printf("%s\n", line.c_str());
   }
@@ -124,7 +124,7 @@ int main(int argc, char** argv) {
 
   auto* serve_cmd = cli.add_subcommand("serve", "run the web server");
   bool demo = false;
-  serve_cmd->add_flag("--demo", demo, "load demo data into an empty store and print demo accounts");
+  serve_cmd->add_flag("--demo", demo, "create the demo accounts (or renew their passwords) and print them");
   auto* migrate_cmd = cli.add_subcommand("migrate", "apply database migrations");
   auto* check_cmd = cli.add_subcommand("check-procedures", "check procedure definitions");
   std::string check_dir = "procedures";
@@ -166,7 +166,7 @@ int main(int argc, char** argv) {
     std::vector<procedures::Problem> problems;
     auto catalog = procedures::Catalog::load(config.procedures, &problems);
     if (!catalog.ok()) return fail(catalog.status().message());
-    auto lines = demo::load_if_empty(**s, *catalog);
+    auto lines = demo::load(**s, *catalog);
     if (!lines.ok()) return fail(lines.status().message());
     for (const auto& l : *lines) std::printf("%s\n", l.c_str());
     return 0;

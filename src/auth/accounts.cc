@@ -1,11 +1,23 @@
 #include "auth/accounts.h"
 
+#include <string_view>
+
 #include "auth/crypto.h"
 
 namespace madoguchi::auth {
+namespace {
+// Characters, not bytes: "山田花子" is 12 bytes of UTF-8 but a 4-character password.
+size_t count_characters(std::string_view s) {
+  size_t n = 0;
+  for (unsigned char c : s) {
+    if ((c & 0xC0) != 0x80) ++n;  // every byte but a continuation byte starts a character
+  }
+  return n;
+}
+}  // namespace
 
 Result<int64_t> create_account(store::Transaction& tx, const NewAccount& a, int64_t now) {
-  if (a.password.size() < 10) return Status::Invalid("password must be at least 10 characters");
+  if (count_characters(a.password) < 10) return Status::Invalid("password must be at least 10 characters");
   if (a.kind != "resident" && a.kind != "staff") return Status::Invalid("unknown account kind");
   auto rows = tx.query(
       "INSERT INTO accounts (kind, login, password_hash, display_name, department, role, profile, created_at) "
@@ -59,6 +71,13 @@ Result<Account> find_account(store::Transaction& tx, int64_t id) {
   if (!rows.ok()) return rows.status();
   if (rows->empty()) return Status::NotFound("no account");
   return to_account(rows->at(0));
+}
+
+Status set_password(store::Transaction& tx, const std::string& login, const std::string& password) {
+  if (count_characters(password) < 10) return Status::Invalid("password must be at least 10 characters");
+  auto r = tx.exec("UPDATE accounts SET password_hash = ? WHERE login = ?", {hash_password(password), login});
+  if (!r.ok()) return r.status();
+  return *r == 1 ? Status::Ok() : Status::NotFound("no account " + login);
 }
 
 Result<Session> create_session(store::Transaction& tx, std::optional<int64_t> account_id,

@@ -37,6 +37,8 @@ Result<int64_t> create_account(store::Transaction& tx, const NewAccount& a, int6
 Result<Account> authenticate(store::Transaction& tx, const std::string& login,
                              const std::string& password);
 Result<Account> find_account(store::Transaction& tx, int64_t id);
+// Replaces an account's password (same length rule as create_account). NotFound if no login.
+Status set_password(store::Transaction& tx, const std::string& login, const std::string& password);
 
 struct Session {
   std::string token_hash;

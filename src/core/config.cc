@@ -2,6 +2,7 @@
 
 #include <toml++/toml.h>
 
+#include <limits>
 #include <set>
 
 namespace madoguchi {
@@ -24,26 +25,43 @@ Status load_config_file(const std::string& path, Config* c) {
                              ": unknown setting '" + std::string(key.str()) + "'");
     }
   }
-  auto str = [&](const char* k, std::string* out) {
-    if (auto v = tbl[k].value<std::string>()) *out = *v;
+  // A value of the wrong type or out of range is an error too, for the same reason as an
+  // unknown key: `threads = "4"` or `max_body_bytes = -1` must not quietly mean something else.
+  auto bad = [&](const char* k, const std::string& want) {
+    return Status::Invalid(path + ":" + std::to_string(tbl.get(k)->source().begin.line) + ": setting '" + k +
+                           "' must be " + want);
   };
-  auto num = [&](const char* k, auto* out) {
-    if (auto v = tbl[k].value<int64_t>()) *out = static_cast<std::remove_pointer_t<decltype(out)>>(*v);
+  auto str = [&](const char* k, std::string* out) -> Status {
+    const toml::node* n = tbl.get(k);
+    if (!n) return Status::Ok();
+    if (!n->is_string()) return bad(k, "a string");
+    *out = n->as_string()->get();
+    return Status::Ok();
   };
-  str("listen", &c->listen);
-  str("store", &c->store);
-  str("procedures", &c->procedures);
-  str("templates", &c->templates);
-  str("locales", &c->locales);
-  str("static", &c->static_dir);
-  str("holidays", &c->holidays);
-  num("threads", &c->threads);
-  num("max_body_bytes", &c->max_body_bytes);
-  num("max_file_bytes", &c->max_file_bytes);
-  num("max_application_bytes", &c->max_application_bytes);
-  num("read_timeout_seconds", &c->read_timeout_seconds);
-  num("session_hours", &c->session_hours);
-  if (auto v = tbl["secure_cookies"].value<bool>()) c->secure_cookies = *v;
+  auto num = [&](const char* k, auto* out, int64_t min) -> Status {
+    const toml::node* n = tbl.get(k);
+    if (!n) return Status::Ok();
+    using T = std::remove_pointer_t<decltype(out)>;
+    const int64_t max = static_cast<int64_t>(std::numeric_limits<T>::max());
+    if (!n->is_integer() || n->as_integer()->get() < min || n->as_integer()->get() > max) {
+      return bad(k, "an integer from " + std::to_string(min) + " to " + std::to_string(max));
+    }
+    *out = static_cast<T>(n->as_integer()->get());
+    return Status::Ok();
+  };
+  for (Status s : {str("listen", &c->listen), str("store", &c->store), str("procedures", &c->procedures),
+                   str("templates", &c->templates), str("locales", &c->locales), str("static", &c->static_dir),
+                   str("holidays", &c->holidays), num("threads", &c->threads, 0),
+                   num("max_body_bytes", &c->max_body_bytes, 1), num("max_file_bytes", &c->max_file_bytes, 1),
+                   num("max_application_bytes", &c->max_application_bytes, 1),
+                   num("read_timeout_seconds", &c->read_timeout_seconds, 1),
+                   num("session_hours", &c->session_hours, 1)}) {
+    if (!s.ok()) return s;
+  }
+  if (const toml::node* n = tbl.get("secure_cookies")) {
+    if (!n->is_boolean()) return bad("secure_cookies", "true or false");
+    c->secure_cookies = n->as_boolean()->get();
+  }
   return Status::Ok();
 }
 

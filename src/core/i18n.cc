@@ -117,14 +117,29 @@ const std::string& Locales::t(std::string_view locale, std::string_view key) con
 
 std::string Locales::t(std::string_view locale, std::string_view key,
                        const std::map<std::string, std::string>& params) const {
-  std::string text = t(locale, key);
-  for (const auto& [name, value] : params) {
-    std::string token = "{" + name + "}";
-    for (size_t pos = 0; (pos = text.find(token, pos)) != std::string::npos; pos += value.size()) {
-      text.replace(pos, token.size(), value);
+  // One pass over the text: a value is inserted as is, never searched for placeholders itself
+  // (a file named "{max}.pdf" stays that name), and unknown placeholders are kept.
+  const std::string& text = t(locale, key);
+  std::string out;
+  out.reserve(text.size());
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t open = text.find('{', pos);
+    if (open == std::string::npos) break;
+    size_t close = text.find('}', open + 1);
+    if (close == std::string::npos) break;
+    auto it = params.find(text.substr(open + 1, close - open - 1));
+    if (it == params.end()) {
+      out.append(text, pos, open + 1 - pos);
+      pos = open + 1;
+      continue;
     }
+    out.append(text, pos, open - pos);
+    out += it->second;
+    pos = close + 1;
   }
-  return text;
+  out.append(text, pos, std::string::npos);
+  return out;
 }
 
 bool Locales::has(std::string_view locale, std::string_view key) const {

@@ -4,22 +4,25 @@
 #include "auth/crypto.h"
 #include "core/date.h"
 
+#include <nlohmann/json.hpp>
+
 namespace madoguchi::demo {
 
-Result<std::vector<std::string>> load_if_empty(store::Store& store, const procedures::Catalog& catalog) {
+Result<std::vector<std::string>> load(store::Store& store, const procedures::Catalog& catalog) {
   std::vector<std::string> lines;
   Status s = store::with_write(store, [&](store::Transaction& tx) {
-    auto n = tx.query("SELECT COUNT(*) FROM accounts");
-    if (!n.ok()) return n.status();
-    if (n->at(0).i64(0) > 0) {
-      lines.push_back("demo: the store already has accounts; no demo data loaded");
-      return Status::Ok();
-    }
     int64_t now = unix_now();
     auto add = [&](auth::NewAccount a) -> Status {
       a.password = auth::random_token().substr(0, 16);
-      auto r = auth::create_account(tx, a, now);
-      if (!r.ok()) return r.status();
+      auto existing = tx.query("SELECT profile FROM accounts WHERE login = ?", {a.login});
+      if (!existing.ok()) return existing.status();
+      if (!existing->empty()) {
+        auto profile = nlohmann::json::parse(existing->at(0).str(0), nullptr, false);
+        if (!profile.is_object() || !profile.value("demo", false)) return Status::Ok();  // a real account
+        if (Status st = auth::set_password(tx, a.login, a.password); !st.ok()) return st;
+      } else if (auto r = auth::create_account(tx, a, now); !r.ok()) {
+        return r.status();
+      }
       std::string who = a.kind == "staff" ? "staff    " + a.department + "/" + a.role : "resident";
       lines.push_back("demo " + who + "  login: " + a.login + "  password: " + a.password);
       return Status::Ok();
@@ -28,7 +31,7 @@ Result<std::vector<std::string>> load_if_empty(store::Store& store, const proced
     resident.kind = "resident";
     resident.login = "resident";
     resident.display_name = "窓口 花子";
-    resident.profile = {{"family", "窓口"}, {"given", "花子"}, {"family_kana", "マドグチ"}, {"given_kana", "ハナコ"}};
+    resident.profile = {{"demo", true}, {"family", "窓口"}, {"given", "花子"}, {"family_kana", "マドグチ"}, {"given_kana", "ハナコ"}};
     if (Status st = add(resident); !st.ok()) return st;
     const auto& org = catalog.organisation();
     for (const auto& [dept, dept_title] : org.departments) {
@@ -39,6 +42,7 @@ Result<std::vector<std::string>> load_if_empty(store::Store& store, const proced
         staff.display_name = dept_title.get("ja") + " " + r.title.get("ja");
         staff.department = dept;
         staff.role = role;
+        staff.profile = {{"demo", true}};
         if (Status st = add(staff); !st.ok()) return st;
       }
     }

@@ -12,8 +12,10 @@
 
 namespace madoguchi::demo {
 
-// Creates the demo accounts when the store has no accounts yet. Returns the lines to print
-// ("resident  login: … password: …"); a single explanatory line when data already exists.
-Result<std::vector<std::string>> load_if_empty(store::Store& store, const procedures::Catalog& catalog);
+// Creates the demo accounts, or, when they exist already (a second `serve --demo` on the same
+// store), gives them new passwords, since the old ones were only ever printed. Accounts that
+// are not demo accounts are never touched. Returns the lines to print
+// ("demo resident  login: … password: …").
+Result<std::vector<std::string>> load(store::Store& store, const procedures::Catalog& catalog);
 
 }  // namespace madoguchi::demo

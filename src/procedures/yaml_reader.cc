@@ -213,7 +213,9 @@ LocalizedText YamlReader::localized(const YAML::Node& map, const std::string& ke
   std::string owner = what;
   // "The procedure" starts a sentence on its own but sits mid-sentence here.
   if (!owner.empty() && owner[0] >= 'A' && owner[0] <= 'Z') owner[0] = static_cast<char>(owner[0] + 32);
-  return localized_node(n, "'" + key + "' of " + owner, require_ja);
+  // A text that is given must have its ja version, optional or not: ja is every page's
+  // fallback.
+  return localized_node(n, "'" + key + "' of " + owner, true);
 }
 
 LocalizedText YamlReader::localized_node(const YAML::Node& n, const std::string& what,

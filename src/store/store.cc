@@ -1,5 +1,6 @@
 #include "store/store.h"
 
+#include "store/postgres/postgres_store.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace madoguchi::store {
@@ -29,7 +30,9 @@ Blob Row::blob(size_t i) const {
 
 Result<std::unique_ptr<Store>> Store::open(const std::string& url) {
   if (url.rfind("sqlite:", 0) == 0) return open_sqlite(url.substr(7));
-  return Status::Invalid("unsupported store '" + url + "': use sqlite:PATH");
+  if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0) return open_postgres(url);
+  // Not echoed: a mistyped PostgreSQL URL may carry a password.
+  return Status::Invalid("unsupported store: use sqlite:PATH or postgresql://…");
 }
 
 Status with_write(Store& store, const std::function<Status(Transaction&)>& work) {

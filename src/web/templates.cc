@@ -48,6 +48,20 @@ mu::data to_data(const nlohmann::json& j) {
   }
 }
 
+// Looks {{> name}} up among the partial files only. kainjow's own context searches the data
+// first, and renders a string it finds there as template text: a data key that happened to
+// share a partial's name ("field") would shadow the partial, and if the value came from a user
+// it would be rendered unescaped, as a template of its own.
+class PartialsOnlyContext : public mu::context<std::string> {
+ public:
+  PartialsOnlyContext(const mu::data* data, const mu::data* partials)
+      : mu::context<std::string>(data), partials_(partials) {}
+  const mu::data* get_partial(const std::string& name) const override { return partials_->get(name); }
+
+ private:
+  const mu::data* partials_;
+};
+
 }  // namespace
 
 Result<Templates> Templates::load(const std::string& dir) {
@@ -76,11 +90,13 @@ std::string Templates::render(const std::string& name, const nlohmann::json& dat
   auto& tmpl = cache[{generation_, name}];
   if (!tmpl) tmpl = std::make_unique<mu::mustache>(it->second);
   mu::data d = to_data(data);
+  mu::data partials{mu::data::type::object};
   for (const auto& [pname, ptext] : partials_) {
     const std::string* text = &ptext;
-    d.set(pname, mu::partial([text] { return *text; }));
+    partials.set(pname, mu::partial([text] { return *text; }));
   }
-  std::string out = tmpl->render(d);
+  PartialsOnlyContext ctx(&d, &partials);
+  std::string out = tmpl->render(ctx);
   if (!tmpl->is_valid()) throw std::runtime_error("template " + name + ": " + tmpl->error_message());
   return out;
 }

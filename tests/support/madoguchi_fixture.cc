@@ -10,6 +10,7 @@
 #include <regex>
 
 #include "core/date.h"
+#include "support/pg_test_database.h"
 
 namespace madoguchi::test {
 namespace fs = std::filesystem;
@@ -19,6 +20,13 @@ MadoguchiServer::MadoguchiServer(const std::string& extra_config) {
   dir_ = fs::temp_directory_path() / ("madoguchi-it-" + std::to_string(::getpid()) + "-" + std::to_string(rd()));
   fs::create_directories(dir_);
   config_ = dir_ / "madoguchi.toml";
+  if (postgres_tests()) {
+    std::string error;
+    store_url_ = create_postgres_test_database(&error);
+    if (store_url_.empty()) ADD_FAILURE() << error;  // the server then fails to start
+  } else {
+    store_url_ = "sqlite:" + (dir_ / "madoguchi.db").string();
+  }
   const std::string src = MADOGUCHI_SOURCE_DIR;
   std::ofstream cfg(config_);
   cfg << "store = \"" << store_url() << "\"\n"

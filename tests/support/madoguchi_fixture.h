@@ -29,7 +29,9 @@ class MadoguchiServer {
   int port() const { return process_.port(); }
   std::string output() const { return process_.output(); }
   const std::filesystem::path& dir() const { return dir_; }
-  std::string store_url() const { return "sqlite:" + (dir_ / "madoguchi.db").string(); }
+  // "sqlite:DIR/madoguchi.db", or a fresh PostgreSQL database when the tests run on
+  // PostgreSQL (MADOGUCHI_TEST_STORE_URL_FILE; see support/pg_test_database.h).
+  const std::string& store_url() const { return store_url_; }
 
   // Runs `madoguchi <args>` with this server's config, feeding `stdin_text`; returns exit code.
   int cli(const std::string& args, const std::string& stdin_text = "", std::string* out = nullptr) const;
@@ -41,6 +43,7 @@ class MadoguchiServer {
  private:
   std::filesystem::path dir_;
   std::filesystem::path config_;
+  std::string store_url_;
   ServerProcess process_;
 };
 

@@ -1,8 +1,5 @@
 #include <gtest/gtest.h>
 
-#include <stdlib.h>
-
-#include <filesystem>
 #include <map>
 #include <memory>
 #include <string>
@@ -13,11 +10,11 @@
 #include "audit/audit.h"
 #include "cases/cases.h"
 #include "store/store.h"
+#include "unit/test_store.h"
 
 namespace madoguchi::cases {
 namespace {
 
-namespace fs = std::filesystem;
 using Code = Status::Code;
 
 const std::vector<std::string> kRoute = {"tanto", "kakaricho", "kacho"};
@@ -53,21 +50,13 @@ class InterferingTransaction : public store::Transaction {
 class CasesStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string tmpl = (fs::temp_directory_path() / "cases_store_test_XXXXXX").string();
-    ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
-    dir_ = tmpl;
-    auto s = store::Store::open("sqlite:" + (dir_ / "madoguchi.db").string());
-    ASSERT_TRUE(s.ok()) << s.status().message();
-    store_ = std::move(*s);
+    store_ = test::open_test_store();  // SQLite, or PostgreSQL when CTest asks for it
+    ASSERT_NE(store_, nullptr);
     Status m = store_->migrate();
     ASSERT_TRUE(m.ok()) << m.message();
   }
 
-  void TearDown() override {
-    store_.reset();
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
+  void TearDown() override { store_.reset(); }
 
   // Submits through the applications module, as a resident would; the owner is kept so the
   // test can later open a correction as that resident.
@@ -188,7 +177,6 @@ class CasesStoreTest : public ::testing::Test {
     return out;
   }
 
-  fs::path dir_;
   std::unique_ptr<store::Store> store_;
   std::map<int64_t, applications::Owner> owners_;
   int submissions_ = 0;

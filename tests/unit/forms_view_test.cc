@@ -3,7 +3,10 @@
 // nested fields from inheriting their parent's keys.
 #include <kainjow/mustache.hpp>
 
+#include <filesystem>
 #include <fstream>
+#include <regex>
+#include <set>
 #include <sstream>
 
 #include "forms_fixture.h"
@@ -166,6 +169,48 @@ TEST_F(View, DateShownInBothCalendarsOnceValid) {
   html = render("basics", Json{{"birth", {{"era", "S"}, {"year", "60"}, {"month", "2"}, {"day", "30"}}}});
   EXPECT_TRUE(has(html, "<option value=\"S\" selected>昭和</option>"));
   EXPECT_TRUE(has(html, "name=\"f.birth.day\" value=\"30\""));
+}
+
+}  // namespace
+}  // namespace madoguchi::forms::testing
+
+namespace madoguchi::forms::testing {
+namespace {
+
+// t() returns the key itself for a missing key, so a typo would reach a resident's screen:
+// every "forms." key the code and the partial use must exist, in every locale.
+TEST_F(View, EveryUsedKeyExistsInEveryLocale) {
+  std::set<std::string> keys;
+  std::regex literal("\"(forms\\.[a-z_.]+[a-z_])\"");
+  std::regex in_template("\\{\\{t\\.(forms\\.[a-z_.]+)\\}\\}");
+  for (const auto& entry : std::filesystem::directory_iterator(MADOGUCHI_SOURCE_DIR "/src/forms")) {
+    std::ifstream in(entry.path());
+    std::stringstream ss;
+    ss << in.rdbuf();
+    std::string text = ss.str();
+    for (auto it = std::sregex_iterator(text.begin(), text.end(), literal); it != std::sregex_iterator(); ++it) {
+      keys.insert((*it)[1]);
+    }
+  }
+  std::ifstream in(MADOGUCHI_SOURCE_DIR "/templates/partials/field.mustache");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string partial = ss.str();
+  for (auto it = std::sregex_iterator(partial.begin(), partial.end(), in_template); it != std::sregex_iterator(); ++it) {
+    keys.insert((*it)[1]);
+  }
+  // Keys built at run time.
+  for (const char* part : {"family", "given", "family_kana", "given_kana", "postal_code", "prefecture",
+                           "city", "town", "street", "building", "era", "year", "month", "day"}) {
+    keys.insert(std::string("forms.part.") + part);
+  }
+  for (const char* era : {"western", "r", "h", "s", "t", "m"}) keys.insert(std::string("forms.era.") + era);
+  keys.erase("forms.part.");
+  keys.erase("forms.era.");
+  ASSERT_GT(keys.size(), 50u);
+  for (const auto& locale : Locales::ids()) {
+    for (const auto& key : keys) EXPECT_TRUE(locales_->has(locale, key)) << locale << " " << key;
+  }
 }
 
 }  // namespace

@@ -217,6 +217,10 @@ TEST(ProcedureParse, MissingRequiredKeys) {
   expect_problem(replace(kValid, "title: {ja: テスト, en: Test}", "title: {en: Test}"),
                  "has no ja text", 3);
   expect_problem(replace(kValid, "department: kuminka\n", ""), "has no 'department'");
+  expect_problem(replace(kValid, "label: {ja: 通数}", "label: {ja: 通数}\n        help: {en: Copies}"),
+                 "'help' of the field 'copies' has no ja text");
+  expect_problem(replace(kValid, "title: {ja: テスト, en: Test}", "title: {ja: テスト, fr: Essai}"),
+                 "Unknown key 'fr'");
   expect_problem(replace(kValid, "route: [tanto, kakaricho, kacho]\n", ""), "has no 'route'");
   expect_problem(replace(kValid, "identity: account\n", ""), "has no 'identity'");
   expect_problem(replace(kValid, "channels: [online, counter]\n", ""), "has no 'channels'");

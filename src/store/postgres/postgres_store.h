@@ -1,0 +1,63 @@
+// The PostgreSQL backend (libpq), for several stateless app nodes over one database.
+//
+// URL: "postgresql://user:password@host:port/dbname?param=value…" (or "postgres://…"), any
+// libpq connection URI. One extra query parameter is ours and is removed before connecting:
+//   pool_size=N   at most N connections per process (default 8, 1..1000).
+//
+// Contract, beyond store.h:
+//  - SQL is the portable dialect of store.h: '?' placeholders are rewritten to $1..$n outside
+//    string literals, quoted identifiers and comments (so PostgreSQL's jsonb '?' operators are
+//    not available). Each distinct statement is prepared once per connection and reused.
+//  - Values: integers (int2/int4/int8, and whole numerics such as SUM(bigint)) come back as
+//    int64_t, floats and fractional numerics as double, bytea as Blob, booleans as 0/1, NULL
+//    as nullptr, everything else as text. Blob parameters are sent as binary bytea; other
+//    parameters as text, typed by the server from where they appear. Text may not contain NUL
+//    (PostgreSQL cannot store it): such a parameter fails with Invalid.
+//  - Errors: integrity violations (SQLSTATE class 23, e.g. 23505 unique) and serialization
+//    failures or deadlocks (40001, 40P01) are Conflict, as SQLite's constraint errors are;
+//    bad data (class 22) is Invalid; a lost connection is Io. After any failed statement
+//    PostgreSQL aborts the transaction: every later statement fails and commit() returns
+//    Conflict, so callers return the first failure (all domain code does).
+//  - Isolation. kWrite: READ COMMITTED plus a transaction-scoped advisory lock
+//    (pg_advisory_xact_lock) taken before anything else, so writers run one at a time across
+//    all nodes, exactly as SQLite's BEGIN IMMEDIATE does on one node. Why: domain code does
+//    read-then-write sequences that assume no other writer in between — the audit log's hash
+//    chain reads the last hash and inserts the next; version numbers are read and bumped.
+//    READ COMMITTED alone would let two nodes read the same last hash and fork the chain.
+//    READ COMMITTED (not REPEATABLE READ) is required under the lock: each statement takes a
+//    fresh snapshot after the lock is held, so it sees every writer committed before. The
+//    alternative, SERIALIZABLE with retries, would abort and redo nearly every concurrent
+//    writer (they all append to the audit log) for no more throughput. The cost: commits do
+//    not overlap, so write throughput is bounded by one WAL fsync per transaction (group
+//    commit cannot help); reads are not affected and never wait for writers.
+//    kRead: REPEATABLE READ, READ ONLY — one consistent snapshot for a whole page, no locks.
+//  - Durability: synchronous_commit is forced back to "on" if the server default is "off",
+//    so commit() returns after the WAL is flushed (and, with synchronous standbys configured,
+//    after they confirm). Stronger server settings (remote_apply) are kept.
+//  - migrate() holds a session advisory lock for the whole run, so nodes starting together
+//    apply each migration once; each migration runs in its own kWrite transaction.
+//  - Pool: connections open lazily up to pool_size; begin() waits up to 30 s for a free one.
+//    A connection found dead (server restarted, idle socket cut) is closed and replaced:
+//    begin() retries its BEGIN on a fresh connection, which is safe because nothing ran yet.
+//    A transaction left idle for 60 s is ended by the server (idle_in_transaction_session_
+//    timeout), so a frozen node cannot hold the writer lock for ever.
+//  - Attachments stay in the database as bytea: every node sees them, they are covered by the
+//    same transaction, backup (pg_dump/PITR) and replication as the application that owns
+//    them, with no shared file system to run.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "store/store.h"
+
+namespace madoguchi::store {
+
+// Connects to `url` (see above) and checks the connection with a round trip.
+Result<std::unique_ptr<Store>> open_postgres(const std::string& url);
+
+// Rewrites portable '?' placeholders to $1..$n outside literals, identifiers and comments;
+// *count receives n. Exposed for tests.
+std::string postgres_placeholders(std::string_view sql, int* count);
+
+}  // namespace madoguchi::store

@@ -1,0 +1,263 @@
+#include <gtest/gtest.h>
+
+#include <stdlib.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/i18n.h"
+#include "web/templates.h"
+
+namespace madoguchi::web {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+const std::string kTemplatesDir = MADOGUCHI_SOURCE_DIR "/templates";
+const std::string kHostile = "<script>alert(\"x\")</script>'&amp;";
+const std::string kHostileEscaped = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&apos;&amp;amp;";
+
+size_t count(const std::string& haystack, const std::string& needle) {
+  size_t n = 0;
+  for (size_t pos = haystack.find(needle); pos != std::string::npos; pos = haystack.find(needle, pos + 1)) ++n;
+  return n;
+}
+
+class TemplatesRealTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto t = Templates::load(kTemplatesDir);
+    ASSERT_TRUE(t.ok()) << t.status().message();
+    templates_ = new Templates(std::move(*t));
+    auto l = Locales::load(MADOGUCHI_SOURCE_DIR "/locales");
+    ASSERT_TRUE(l.ok()) << l.status().message();
+    locales_ = new Locales(std::move(*l));
+  }
+  static void TearDownTestSuite() {
+    delete templates_;
+    delete locales_;
+    templates_ = nullptr;
+    locales_ = nullptr;
+  }
+  void SetUp() override {
+    ASSERT_NE(templates_, nullptr);
+    ASSERT_NE(locales_, nullptr);
+  }
+  static json with_t(json data, const std::string& locale = "ja") {
+    data["t"] = locales_->view(locale);
+    return data;
+  }
+  static Templates* templates_;
+  static Locales* locales_;
+};
+Templates* TemplatesRealTest::templates_ = nullptr;
+Locales* TemplatesRealTest::locales_ = nullptr;
+
+class TemplatesTempTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string tmpl = (fs::temp_directory_path() / "templates_test_XXXXXX").string();
+    ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
+    dir_ = tmpl;
+  }
+  void TearDown() override {
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+  void write(const std::string& rel, const std::string& text) {
+    fs::path p = dir_ / rel;
+    fs::create_directories(p.parent_path());
+    std::ofstream(p, std::ios::binary) << text;
+  }
+  Templates load() {
+    auto t = Templates::load(dir_.string());
+    EXPECT_TRUE(t.ok()) << t.status().message();
+    return t.ok() ? std::move(*t) : Templates();
+  }
+  fs::path dir_;
+};
+
+TEST_F(TemplatesRealTest, LoadsEveryTemplateByRelativeName) {
+  for (const char* name : {"layout", "home", "procedure", "form_page", "check", "receipt", "lookup", "login",
+                           "error", "application", "my_applications", "staff/queue", "staff/case",
+                           "partials/field"}) {
+    EXPECT_TRUE(templates_->has(name)) << name;
+  }
+  EXPECT_FALSE(templates_->has("layout.mustache"));
+  EXPECT_FALSE(templates_->has("nope"));
+}
+
+TEST_F(TemplatesRealTest, UnknownTemplateThrows) {
+  EXPECT_THROW(templates_->render("nope", json::object()), std::runtime_error);
+}
+
+TEST_F(TemplatesRealTest, UserDataIsEscaped) {
+  std::string out = templates_->render("lookup", with_t({{"error", kHostile}, {"receipt", kHostile}, {"csrf", "c"}}));
+  EXPECT_EQ(out.find("<script>"), std::string::npos) << out;
+  EXPECT_EQ(count(out, kHostileEscaped), 2u) << out;
+  EXPECT_NE(out.find(locales_->t("ja", "lookup.heading")), std::string::npos);
+}
+
+TEST_F(TemplatesRealTest, LayoutInsertsTheBodyRawButEscapesTheTitle) {
+  json data = with_t({{"title", kHostile},
+                      {"html_lang", "ja"},
+                      {"body", "<p class=\"own\">本文</p>"},
+                      {"signed_in", false},
+                      {"languages", json::array({{{"name", "English"}, {"href", "/?lang=en"}, {"html_lang", "en"},
+                                                  {"current", false}}})}});
+  std::string out = templates_->render("layout", data);
+  EXPECT_NE(out.find("<p class=\"own\">本文</p>"), std::string::npos);
+  EXPECT_NE(out.find("<title>" + kHostileEscaped + " | "), std::string::npos) << out;
+  EXPECT_EQ(out.find("<script>"), std::string::npos);
+  EXPECT_NE(out.find("<html lang=\"ja\">"), std::string::npos);
+  EXPECT_NE(out.find("hreflang=\"en\""), std::string::npos);
+}
+
+TEST_F(TemplatesRealTest, PartialsResolveRecursively) {
+  // A fieldset holding an input: form_page → {{> field}} → its children → {{> field}} again.
+  json input = {{"is_input", true},  {"html_id", "f-name"}, {"name", "f.name"}, {"label", "氏名"},
+                {"value", kHostile}, {"type", "text"},      {"input_type", "text"}, {"required", true}};
+  json fieldset = {{"is_fieldset", true}, {"html_id", "f-who"}, {"label", "申請者"},
+                   {"children", json::array({input})}};
+  json data = with_t({{"fields", json::array({fieldset})},
+                      {"procedure_title", {{"text", "罹災証明書"}}},
+                      {"page_title", {{"text", "申請者"}}},
+                      {"progress", "1/2"},
+                      {"action", "/apply/1"},
+                      {"csrf", "c"}});
+  std::string out = templates_->render("form_page", data);
+  EXPECT_NE(out.find("<fieldset class=\"m-fieldset\" id=\"f-who\""), std::string::npos) << out;
+  EXPECT_NE(out.find("<label class=\"m-label\" for=\"f-name\">"), std::string::npos) << out;
+  EXPECT_NE(out.find("name=\"f.name\" value=\"" + kHostileEscaped + "\""), std::string::npos) << out;
+  EXPECT_NE(out.find(locales_->t("ja", "forms.required_mark")), std::string::npos);
+  EXPECT_EQ(out.find("<script>"), std::string::npos);
+  EXPECT_EQ(out.find("{{"), std::string::npos) << "an unresolved tag leaked into the page";
+}
+
+TEST_F(TemplatesRealTest, EveryTemplateRendersWithEmptyDataInEveryLocale) {
+  for (const auto& id : Locales::ids()) {
+    for (const char* name : {"layout", "home", "procedure", "form_page", "check", "receipt", "lookup", "login",
+                             "error", "application", "my_applications", "staff/queue", "staff/case"}) {
+      std::string out;
+      ASSERT_NO_THROW(out = templates_->render(name, with_t(json::object(), id))) << name << " " << id;
+    }
+  }
+}
+
+TEST_F(TemplatesTempTest, HasXBooleansForLists) {
+  write("list.mustache",
+        "{{#has_items}}<ul>{{#items}}<li>{{.}}</li>{{/items}}</ul>{{/has_items}}{{^has_items}}none{{/has_items}}");
+  write("nested.mustache", "{{#group}}{{#has_rows}}rows{{/has_rows}}{{^has_rows}}no rows{{/has_rows}}{{/group}}");
+  Templates t = load();
+  EXPECT_EQ(t.render("list", {{"items", json::array()}}), "none");
+  EXPECT_EQ(t.render("list", {{"items", {"a", "<b>"}}}), "<ul><li>a</li><li>&lt;b&gt;</li></ul>");
+  // Lists inside objects get theirs too.
+  EXPECT_EQ(t.render("nested", {{"group", {{"rows", json::array()}}}}), "no rows");
+  EXPECT_EQ(t.render("nested", {{"group", {{"rows", {1}}}}}), "rows");
+  // An explicit has_x in the data wins.
+  EXPECT_EQ(t.render("list", {{"items", {"a"}}, {"has_items", false}}), "none");
+  // No list at all: no has_x, the section is false.
+  EXPECT_EQ(t.render("list", json::object()), "none");
+}
+
+TEST_F(TemplatesTempTest, ValuesRender) {
+  write("v.mustache", "{{n}}|{{f}}|{{#yes}}Y{{/yes}}{{#no}}N{{/no}}|{{nothing}}|{{#nothing}}X{{/nothing}}|{{s}}");
+  Templates t = load();
+  EXPECT_EQ(t.render("v", {{"n", 42}, {"f", 1.5}, {"yes", true}, {"no", false}, {"nothing", nullptr}, {"s", "文字"}}),
+            "42|1.5|Y||||文字");
+  EXPECT_EQ(t.render("v", {{"n", -7}, {"f", 0.25}, {"yes", false}, {"no", true}, {"s", ""}}), "-7|0.25|N|||");
+}
+
+TEST_F(TemplatesTempTest, PartialsAreAvailableEverywhere) {
+  write("partials/item.mustache", "[{{name}}]");
+  write("page.mustache", "{{> item}}{{#list}}{{> item}}{{/list}}");
+  write("sub/deep.mustache", "<{{#list}}{{> item}}{{/list}}>");
+  Templates t = load();
+  json data = {{"name", "top"}, {"list", {{{"name", "a"}}, {{"name", "<b>"}}}}};
+  EXPECT_EQ(t.render("page", data), "[top][a][&lt;b&gt;]");
+  EXPECT_EQ(t.render("sub/deep", data), "<[a][&lt;b&gt;]>");
+  EXPECT_TRUE(t.has("partials/item"));
+}
+
+TEST_F(TemplatesTempTest, DataNamedLikeAPartialIsNeverTemplateText) {
+  write("partials/field.mustache", "<i>{{label}}</i>");
+  write("page.mustache", "{{#fields}}{{> field}}{{/fields}}");
+  Templates t = load();
+  // A value (from a user, say) under a key that shares the partial's name must neither
+  // replace the partial nor be parsed as a template and bypass escaping.
+  json data = {{"fields", {{{"label", "L"}, {"field", "<script>{{label}}</script>"}}}}};
+  std::string out = t.render("page", data);
+  EXPECT_EQ(out, "<i>L</i>");
+  data = {{"field", "{{{x}}}"}, {"x", "<script>"}, {"fields", {{{"label", "M"}}}}};
+  EXPECT_EQ(t.render("page", data), "<i>M</i>");
+}
+
+TEST_F(TemplatesTempTest, PartialsAreNotData) {
+  write("partials/p.mustache", "P");
+  write("page.mustache", "[{{p}}]{{#p}}x{{/p}}");
+  Templates t = load();
+  EXPECT_EQ(t.render("page", json::object()), "[]");
+  EXPECT_EQ(t.render("page", {{"p", "v"}}), "[v]x");
+}
+
+TEST_F(TemplatesTempTest, EachInstanceRendersItsOwnTexts) {
+  write("page.mustache", "one");
+  Templates first = load();
+  EXPECT_EQ(first.render("page", json::object()), "one");
+  write("page.mustache", "two");
+  Templates second = load();
+  EXPECT_EQ(second.render("page", json::object()), "two");
+  EXPECT_EQ(first.render("page", json::object()), "one");
+}
+
+TEST_F(TemplatesTempTest, RendersFromManyThreads) {
+  write("partials/row.mustache", "<li>{{.}}</li>");
+  write("page.mustache", "<ul>{{#items}}{{> row}}{{/items}}</ul>");
+  Templates t = load();
+  std::vector<std::thread> threads;
+  std::atomic<int> bad{0};
+  for (int i = 0; i < 4; ++i) {
+    threads.emplace_back([&, i] {
+      for (int k = 0; k < 200; ++k) {
+        std::string want = "<ul><li>" + std::to_string(i) + "</li><li>" + std::to_string(k) + "</li></ul>";
+        if (t.render("page", {{"items", {std::to_string(i), std::to_string(k)}}}) != want) ++bad;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(bad.load(), 0);
+}
+
+TEST_F(TemplatesTempTest, InvalidTemplateIsALoadErrorNamingTheFile) {
+  write("good.mustache", "{{a}}");
+  write("bad.mustache", "{{#open}} never closed");
+  auto t = Templates::load(dir_.string());
+  ASSERT_FALSE(t.ok());
+  EXPECT_EQ(t.status().code(), Status::Code::kInvalid);
+  EXPECT_NE(t.status().message().find("bad.mustache"), std::string::npos) << t.status().message();
+}
+
+TEST_F(TemplatesTempTest, MissingFolderIsAnError) {
+  auto t = Templates::load((dir_ / "nowhere").string());
+  ASSERT_FALSE(t.ok());
+  EXPECT_EQ(t.status().code(), Status::Code::kInvalid);
+}
+
+TEST_F(TemplatesTempTest, OtherFilesAreIgnored) {
+  write("page.mustache", "p");
+  write("README.md", "{{#broken");
+  Templates t = load();
+  EXPECT_TRUE(t.has("page"));
+  EXPECT_FALSE(t.has("README"));
+}
+
+}  // namespace
+}  // namespace madoguchi::web
