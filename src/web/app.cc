@@ -106,7 +106,7 @@ http::Response page(App& app, const Visitor& v, const http::Request& req, int st
   std::string title = !title_text.empty() ? title_text
                       : !title_key.empty() ? app.locales.t(v.locale, title_key)
                                            : "";
-  view["title"] = title;
+  view["document_title"] = title;
   view["body"] = app.templates.render(name, view);
   http::Response res = http::Response::html(status, app.templates.render("layout", view));
   if (!v.new_session_token.empty()) {

@@ -24,6 +24,12 @@ TEST(GuestJourney, RisaiWithPhotosSurvivesRestart) {
 
     Reply proc = c.get("/procedures/risai");
     ASSERT_EQ(proc.status, 200);
+    // What it is, fee, processing period, both channels, and a start button.
+    EXPECT_NE(proc.body.find("<h1>罹災証明書の交付申請</h1>"), std::string::npos);
+    EXPECT_NE(proc.body.find("<title>罹災証明書の交付申請 | "), std::string::npos);
+    EXPECT_NE(proc.body.find("無料"), std::string::npos);
+    EXPECT_NE(proc.body.find("10開庁日"), std::string::npos);
+    EXPECT_NE(proc.body.find("/procedures/risai/start"), std::string::npos);
     Reply start = c.post_form("/procedures/risai/start", {{"csrf", csrf_of(proc.body)}});
     ASSERT_EQ(start.status, 303) << start.body;
 
