@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "audit/audit.h"
 #include "auth/accounts.h"
 #include "auth/crypto.h"
 #include "core/config.h"
@@ -130,6 +131,9 @@ int main(int argc, char** argv) {
   std::string check_dir = "procedures";
   check_cmd->add_option("dir", check_dir, "folder to check")->required();
   auto* demo_cmd = cli.add_subcommand("demo", "load demo data and print the demo accounts");
+  auto* audit_cmd = cli.add_subcommand("audit", "audit log tools");
+  audit_cmd->require_subcommand(1);
+  auto* verify_cmd = audit_cmd->add_subcommand("verify", "check the audit log's hash chain");
   auto* user_cmd = cli.add_subcommand("user", "manage accounts");
   user_cmd->require_subcommand(1);
   auto* add_cmd = user_cmd->add_subcommand("add", "create a resident or staff account");
@@ -169,6 +173,16 @@ int main(int argc, char** argv) {
     auto lines = demo::load(**s, *catalog);
     if (!lines.ok()) return fail(lines.status().message());
     for (const auto& l : *lines) std::printf("%s\n", l.c_str());
+    return 0;
+  }
+  if (*verify_cmd) {
+    auto s = open_store(config);
+    if (!s.ok()) return fail(s.status().message());
+    auto tx = (*s)->begin(store::Store::Mode::kRead);
+    if (!tx.ok()) return fail(tx.status().message());
+    auto n = audit::verify(**tx);
+    if (!n.ok()) return fail("audit log broken: " + n.status().message());
+    std::printf("audit log intact: %lld entries\n", static_cast<long long>(*n));
     return 0;
   }
   if (*add_cmd) {

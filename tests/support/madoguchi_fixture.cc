@@ -28,15 +28,20 @@ MadoguchiServer::MadoguchiServer(const std::string& extra_config) {
     store_url_ = "sqlite:" + (dir_ / "madoguchi.db").string();
   }
   const std::string src = MADOGUCHI_SOURCE_DIR;
+  // Keys in extra_config replace the generated ones (TOML forbids a key twice).
+  std::vector<std::pair<std::string, std::string>> lines = {
+      {"store", "\"" + store_url() + "\""},
+      {"procedures", "\"" + src + "/procedures\""},
+      {"templates", "\"" + src + "/templates\""},
+      {"locales", "\"" + src + "/locales\""},
+      {"static", "\"" + src + "/static\""},
+      {"holidays", "\"" + src + "/generated/holidays.tsv\""},
+      {"threads", "2"}};
   std::ofstream cfg(config_);
-  cfg << "store = \"" << store_url() << "\"\n"
-      << "procedures = \"" << src << "/procedures\"\n"
-      << "templates = \"" << src << "/templates\"\n"
-      << "locales = \"" << src << "/locales\"\n"
-      << "static = \"" << src << "/static\"\n"
-      << "holidays = \"" << src << "/generated/holidays.tsv\"\n"
-      << "threads = 2\n"
-      << extra_config << "\n";
+  for (const auto& [key, value] : lines) {
+    if (extra_config.find(key + " =") == std::string::npos) cfg << key << " = " << value << "\n";
+  }
+  cfg << extra_config << "\n";
 }
 
 MadoguchiServer::~MadoguchiServer() {
