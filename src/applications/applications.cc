@@ -93,6 +93,17 @@ Result<Draft> load_draft(store::Transaction& tx, const Owner& owner, int64_t dra
   return to_draft(rows->at(0));
 }
 
+Result<std::vector<std::pair<Draft, int64_t>>> list_drafts(store::Transaction& tx, const Owner& owner) {
+  auto [where, key] = owner_clause(owner);
+  auto rows = tx.query("SELECT id, procedure_id, procedure_version, answers, application_id, updated_at FROM drafts WHERE " +
+                           where + " ORDER BY updated_at DESC, id DESC",
+                       {key});
+  if (!rows.ok()) return rows.status();
+  std::vector<std::pair<Draft, int64_t>> out;
+  for (const auto& r : *rows) out.emplace_back(to_draft(r), r.i64(5));
+  return out;
+}
+
 Status save_draft(store::Transaction& tx, const Draft& d, int64_t now) {
   return tx.exec("UPDATE drafts SET answers = ?, procedure_version = ?, updated_at = ? WHERE id = ?",
                  {d.answers.dump(), d.procedure_version, now, d.id})

@@ -37,6 +37,8 @@ Result<Draft> open_draft(store::Transaction& tx, const Owner& owner, const std::
 // The draft if it belongs to the owner (by account when signed in, else by session).
 Result<Draft> load_draft(store::Transaction& tx, const Owner& owner, int64_t draft_id);
 Status save_draft(store::Transaction& tx, const Draft& d, int64_t now);
+// The owner's drafts (new applications and corrections), most recently saved first.
+Result<std::vector<std::pair<Draft, int64_t>>> list_drafts(store::Transaction& tx, const Owner& owner);
 
 struct Attachment {
   std::string id, field, filename, content_type, sha256;

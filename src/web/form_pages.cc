@@ -280,6 +280,21 @@ http::Response post_page(App& app, http::Request& req) {
   return http::Response::redirect(draft_base(l.draft.id) + "/check");
 }
 
+// Continue a saved draft where it is incomplete: the first visible page that does not
+// validate, else the check page.
+http::Response resume(App& app, http::Request& req) {
+  Visitor v = identify(app, req);
+  Loaded l;
+  if (auto err = load(app, v, req, &l)) return *err;
+  auto ctx = context(app, v);
+  for (const Page* pg : visible_pages(*l.proc, l.draft.answers)) {
+    if (pg->stop || !forms::validate_page(*l.proc, *pg, l.draft.answers, ctx).empty()) {
+      return http::Response::redirect(draft_base(l.draft.id) + "/pages/" + pg->id);
+    }
+  }
+  return http::Response::redirect(draft_base(l.draft.id) + "/check");
+}
+
 http::Response check_page(App& app, http::Request& req) {
   Visitor v = identify(app, req);
   Loaded l;
@@ -363,6 +378,7 @@ void register_form_routes(http::Router& r, App& app) {
   r.add("POST", "/procedures/{id}/start", [&app](http::Request& req) { return start(app, req); });
   r.add("GET", "/drafts/{draft}/pages/{page}", [&app](http::Request& req) { return show_page(app, req); });
   r.add("POST", "/drafts/{draft}/pages/{page}", [&app](http::Request& req) { return post_page(app, req); });
+  r.add("GET", "/drafts/{draft}/resume", [&app](http::Request& req) { return resume(app, req); });
   r.add("GET", "/drafts/{draft}/check", [&app](http::Request& req) { return check_page(app, req); });
   r.add("POST", "/drafts/{draft}/submit", [&app](http::Request& req) { return submit(app, req); });
 }

@@ -39,11 +39,22 @@ http::Response my_applications(App& app, http::Request& req) {
   Visitor v = identify(app, req);
   if (!v.account || v.account->is_staff()) return http::Response::redirect("/login?next=%2Fapplications");
   Json list = Json::array();
+  Json drafts = Json::array();
   store::with_read(*app.store, [&](store::Transaction& tx) {
     for (const auto& a : applications::list_for_account(tx, v.account->id)) list.push_back(application_view(app, v.locale, a));
+    auto d = applications::list_drafts(tx, applications::Owner{v.session->token_hash, v.account->id});
+    if (!d.ok()) return d.status();
+    for (const auto& [draft, updated] : *d) {
+      const auto* p = app.catalog.find(draft.procedure_id);
+      drafts.push_back({{"procedure_title", p ? localized(p->title, v.locale) : Json{{"text", draft.procedure_id}}},
+                        {"saved", format_time(updated)},
+                        {"correction", draft.application_id.has_value()},
+                        {"href", "/drafts/" + std::to_string(draft.id) + "/resume"}});
+    }
     return Status::Ok();
   });
   Json view;
+  view["drafts"] = drafts;
   view["applications"] = list;
   view["none"] = list.empty();
   return page(app, v, req, 200, "my_applications", view, "mine.title");

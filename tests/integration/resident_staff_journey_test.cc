@@ -106,6 +106,13 @@ TEST(ResidentStaffJourney, JidouTeateCorrectionAndThreeStepApproval) {
   EXPECT_NE(body.find("value=\"１２３４５６７８９０１\""), std::string::npos);  // kept as typed
 
   std::string draft_page = location_of(start);
+  // Leaving and coming back: the draft is listed and resumes at the page that needs work.
+  Reply mine_now = resident.get("/applications");
+  std::smatch dm;
+  ASSERT_TRUE(std::regex_search(mine_now.body, dm, std::regex(R"re(href="(/drafts/[0-9]+/resume)")re"))) << mine_now.body;
+  Reply resumed = resident.get(dm[1].str());
+  ASSERT_EQ(resumed.status, 303);
+  EXPECT_NE(location_of(resumed).find("/pages/claimant"), std::string::npos) << location_of(resumed);
   trace.clear();
   std::string check = walk_to_check(resident, draft_page, jidou_answers(), &trace, &body);
   ASSERT_FALSE(check.empty()) << trace << "\n" << body;
