@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <map>
+#include <optional>
 
 #include "audit/audit.h"
 #include "auth/accounts.h"
@@ -122,6 +124,18 @@ int main(int argc, char** argv) {
   cli.add_option("--listen", listen, "host:port to listen on (default 127.0.0.1:8080)");
   cli.add_option("--store", store_url, "sqlite:PATH (default sqlite:data/madoguchi.db)");
   cli.add_option("--procedures", procedures_dir, "folder of procedure definitions (default procedures)");
+  // Every other setting of madoguchi.toml has a flag too; a flag given wins over the file.
+  std::map<std::string, std::string> text_flags;
+  std::map<std::string, long long> number_flags;
+  for (const char* key : {"templates", "locales", "static", "holidays"}) {
+    cli.add_option(std::string("--") + key, text_flags[key], std::string("overrides '") + key + "' (docs/configuration.md)");
+  }
+  for (const char* key : {"threads", "max-body-bytes", "max-file-bytes", "max-application-bytes",
+                          "read-timeout-seconds", "session-hours"}) {
+    cli.add_option(std::string("--") + key, number_flags[key], std::string("overrides the setting of that name"));
+  }
+  std::optional<bool> secure_cookies_flag;
+  cli.add_option("--secure-cookies", secure_cookies_flag, "overrides 'secure_cookies' (true/false)");
 
   auto* serve_cmd = cli.add_subcommand("serve", "run the web server");
   bool demo = false;
@@ -155,6 +169,20 @@ int main(int argc, char** argv) {
   if (!listen.empty()) config.listen = listen;
   if (!store_url.empty()) config.store = store_url;
   if (!procedures_dir.empty()) config.procedures = procedures_dir;
+  if (!text_flags["templates"].empty()) config.templates = text_flags["templates"];
+  if (!text_flags["locales"].empty()) config.locales = text_flags["locales"];
+  if (!text_flags["static"].empty()) config.static_dir = text_flags["static"];
+  if (!text_flags["holidays"].empty()) config.holidays = text_flags["holidays"];
+  auto number = [&](const char* flag, auto* field) {
+    if (cli.count(std::string("--") + flag)) *field = static_cast<std::remove_pointer_t<decltype(field)>>(number_flags[flag]);
+  };
+  number("threads", &config.threads);
+  number("max-body-bytes", &config.max_body_bytes);
+  number("max-file-bytes", &config.max_file_bytes);
+  number("max-application-bytes", &config.max_application_bytes);
+  number("read-timeout-seconds", &config.read_timeout_seconds);
+  number("session-hours", &config.session_hours);
+  if (secure_cookies_flag) config.secure_cookies = *secure_cookies_flag;
 
   if (*serve_cmd) return serve(config, demo);
   if (*check_cmd) return check_procedures(check_dir);

@@ -186,7 +186,7 @@ http::Response post_page(App& app, http::Request& req) {
   Loaded l;
   if (auto err = load(app, v, req, &l)) return *err;
   const Page* pg = find_page(*l.proc, req.params["page"]);
-  if (!pg) return error_page(app, v, req, 404, "error.not_found");
+  if (!pg) return error_page(app, v, req, 400, "error.unknown_field");
   auto body = read_body(req);
   if (!body.ok()) return error_page(app, v, req, 400, "error.bad_request");
   if (!csrf_ok(v, body->fields)) return error_page(app, v, req, 403, "error.csrf");
@@ -301,9 +301,11 @@ http::Response check_page(App& app, http::Request& req) {
   if (auto err = load(app, v, req, &l)) return *err;
   auto ctx = context(app, v);
   Json summary = forms::summary_view(*l.proc, l.draft.answers, ctx);
+  // A change link per answer, to its page and straight to its field.
   for (auto& pg : summary) {
     if (!pg.contains("id")) continue;
-    pg["change_href"] = draft_base(l.draft.id) + "/pages/" + pg["id"].get<std::string>() + "?return=check";
+    std::string href = draft_base(l.draft.id) + "/pages/" + pg["id"].get<std::string>() + "?return=check";
+    for (auto& row : pg["rows"]) row["change_href"] = href + "#" + row.value("html_id", std::string());
   }
   Json view;
   view["procedure_title"] = localized(l.proc->title, v.locale);

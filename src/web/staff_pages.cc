@@ -146,7 +146,7 @@ http::Response case_page(App& app, http::Request& req) {
     if (!ev.ok()) return ev.status();
     Json history = Json::array();
     for (const auto& e : *ev) {
-      history.push_back({{"when", format_time(e.at)}, {"what", app.locales.t(v.locale, "event." + e.action)},
+      history.push_back({{"when", format_time(e.at)}, {"what", event_text(app, v.locale, e.action, e.step, &*def)},
                          {"who", e.actor_name}, {"message", e.message}});
     }
     view["history"] = history;

@@ -11,11 +11,12 @@
 namespace madoguchi::web {
 namespace {
 
-Json history_view(App& app, const std::string& locale, const std::vector<applications::Event>& events) {
+Json history_view(App& app, const std::string& locale, const std::vector<applications::Event>& events,
+                  const procedures::Procedure* proc) {
   Json list = Json::array();
   for (const auto& e : events) {
     list.push_back({{"when", format_time(e.at)},
-                    {"what", app.locales.t(locale, "event." + e.action)},
+                    {"what", event_text(app, locale, e.action, e.step, proc)},
                     {"who", e.actor_kind == "staff" ? app.locales.t(locale, "actor.staff") : e.actor_name},
                     {"message", e.message}});
   }
@@ -66,7 +67,7 @@ http::Response show(App& app, Visitor& v, const http::Request& req, const applic
   Status s = store::with_read(*app.store, [&](store::Transaction& tx) {
     auto ev = applications::events(tx, a.id);
     if (!ev.ok()) return ev.status();
-    view["history"] = history_view(app, v.locale, *ev);
+    view["history"] = history_view(app, v.locale, *ev, app.catalog.find(a.procedure_id));
     // The newest correction request's message, shown prominently while a fix is awaited.
     for (auto it = ev->rbegin(); it != ev->rend(); ++it) {
       if (it->action == "correction") {

@@ -29,6 +29,18 @@ std::string format_time(int64_t unix_seconds) {
   return ts.substr(0, 10) + " " + ts.substr(11, 5);
 }
 
+std::string event_text(App& app, const std::string& locale, const std::string& action, int step,
+                       const procedures::Procedure* proc) {
+  if (action != "approve" || !proc || step < 0 || static_cast<size_t>(step) >= proc->route.size()) {
+    return app.locales.t(locale, "event." + action);
+  }
+  const auto& roles = app.catalog.organisation().roles;
+  auto role = roles.find(proc->route[step]);
+  std::string role_name = role != roles.end() ? role->second.title.get(locale) : proc->route[step];
+  bool last = static_cast<size_t>(step) + 1 == proc->route.size();
+  return app.locales.t(locale, last ? "event.decided_by" : "event.approved_by", {{"role", role_name}});
+}
+
 std::string status_text(App& app, const std::string& locale, const std::string& status) {
   return app.locales.t(locale, "status." + status);
 }

@@ -17,6 +17,10 @@ Json procedure_card(App& app, const procedures::Procedure& p, const std::string&
 std::string format_yen(App& app, const std::string& locale, long long yen);
 // Date and time in JST for history lists, "2026-11-23 14:55".
 std::string format_time(int64_t unix_seconds);
+// One history line's "what": approvals name the step's role ("承認(係長)"), and the last
+// step's approval is the decision ("決定(課長)").
+std::string event_text(App& app, const std::string& locale, const std::string& action, int step,
+                       const procedures::Procedure* proc);
 // Status name of an application in the visitor's language.
 std::string status_text(App& app, const std::string& locale, const std::string& status);
 

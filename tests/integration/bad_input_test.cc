@@ -62,7 +62,11 @@ TEST_F(BadInput, UnknownRoutesAndProceduresAre404) {
   EXPECT_EQ(r.status, 404);
   EXPECT_NE(r.body.find("その手続は見つかりませんでした"), std::string::npos);
   EXPECT_EQ(c_->get("/drafts/999999/pages/relationship").status, 404);
-  EXPECT_EQ(c_->get(first_page_.substr(0, first_page_.rfind('/')) + "/nonexistent").status, 404);
+  std::string missing_page = first_page_.substr(0, first_page_.rfind('/')) + "/nonexistent";
+  EXPECT_EQ(c_->get(missing_page).status, 404);
+  // Posting to a page the form does not have is a client error.
+  Reply page = c_->get(first_page_);
+  EXPECT_EQ(c_->post_multipart(missing_page, {{"csrf", csrf_of(page.body)}}, {}).status, 400);
 }
 
 TEST_F(BadInput, FieldNotOnThePageIs400) {

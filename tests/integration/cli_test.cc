@@ -92,3 +92,23 @@ TEST(Cli, StaffDownloadIsAuditedAndTheChainVerifies) {
 
 }  // namespace
 }  // namespace madoguchi::test
+
+namespace madoguchi::test {
+namespace {
+
+TEST(Cli, FlagsOverrideTheConfigFile) {
+  // The file names an address that cannot be bound; the fixture's --listen flag wins.
+  MadoguchiServer server("listen = \"203.0.113.1:1\"\nthreads = 1");
+  ASSERT_TRUE(server.start()) << server.output();
+  HttpClient c(server.port());
+  EXPECT_EQ(c.get("/healthz").status, 200);
+}
+
+TEST(Cli, UnknownConfigKeyIsRefusedWithItsLine) {
+  MadoguchiServer server("listn = \"127.0.0.1:0\"");
+  EXPECT_FALSE(server.start());
+  EXPECT_NE(server.output().find("unknown setting 'listn'"), std::string::npos) << server.output();
+}
+
+}  // namespace
+}  // namespace madoguchi::test

@@ -154,7 +154,7 @@ TEST(ResidentStaffJourney, JidouTeateCorrectionAndThreeStepApproval) {
   ASSERT_EQ(fix.status, 303);
   Reply check_again = resident.get(location_of(fix));
   ASSERT_EQ(check_again.status, 200);
-  std::regex change_re(R"re(href="([^"]*/pages/claimant-contact\?return=check)")re");
+  std::regex change_re(R"re(href="([^"]*/pages/claimant-contact\?return=check)#f-claimant_phone")re");
   ASSERT_TRUE(std::regex_search(check_again.body, m, change_re)) << check_again.body;
   std::string contact = std::regex_replace(m[1].str(), std::regex("&amp;"), "&");
   Reply contact_page = resident.get(contact);
@@ -187,7 +187,10 @@ TEST(ResidentStaffJourney, JidouTeateCorrectionAndThreeStepApproval) {
 
   status = resident.get("/applications/" + receipt);
   EXPECT_NE(status.body.find("data-status=\"approved\""), std::string::npos);
-  for (const char* what : {"修正依頼", "再申請", "承認"}) EXPECT_NE(status.body.find(what), std::string::npos) << what;
+  // The history tells each step apart: who approved at which step, and the decision.
+  for (const char* what : {"申請", "修正依頼", "再申請", "承認(担当)", "承認(係長)", "決定(課長)"}) {
+    EXPECT_NE(status.body.find(what), std::string::npos) << what;
+  }
 
   Reply mine = resident.get("/applications");
   EXPECT_NE(mine.body.find(receipt), std::string::npos);
