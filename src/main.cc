@@ -158,6 +158,9 @@ int main(int argc, char** argv) {
   add_cmd->add_flag("--staff", staff, "a staff account (needs --department and --role)");
   add_cmd->add_option("--department", na.department, "department id from procedures/organisation.yaml");
   add_cmd->add_option("--role", na.role, "role id from procedures/organisation.yaml");
+  std::string profile_json;
+  add_cmd->add_option("--profile", profile_json,
+                      "resident's known data as JSON (family, given, family_kana, given_kana, birth, address, phone, email)");
 
   CLI11_PARSE(cli, argc, argv);
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S%z %l %v");
@@ -215,6 +218,10 @@ int main(int argc, char** argv) {
   }
   if (*add_cmd) {
     na.kind = staff ? "staff" : "resident";
+    if (!profile_json.empty()) {
+      na.profile = nlohmann::json::parse(profile_json, nullptr, false);
+      if (!na.profile.is_object()) return fail("--profile must be a JSON object");
+    }
     if (staff && (na.department.empty() || na.role.empty())) return fail("--staff needs --department and --role");
     // The password comes from stdin so it never appears in the process list or shell history.
     std::getline(std::cin, na.password);

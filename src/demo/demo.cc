@@ -31,7 +31,16 @@ Result<std::vector<std::string>> load(store::Store& store, const procedures::Cat
     resident.kind = "resident";
     resident.login = "resident";
     resident.display_name = "窓口 花子";
-    resident.profile = {{"demo", true}, {"family", "窓口"}, {"given", "花子"}, {"family_kana", "マドグチ"}, {"given_kana", "ハナコ"}};
+    resident.profile = {{"demo", true},
+                        {"family", "窓口"},
+                        {"given", "花子"},
+                        {"family_kana", "マドグチ"},
+                        {"given_kana", "ハナコ"},
+                        {"birth", "1988-05-01"},
+                        {"address", {{"postal_code", "110-8615"}, {"prefecture", "東京都"}, {"city", "台東区"},
+                                     {"town", "東上野"}, {"street", "4-5-6"}, {"building", ""}}},
+                        {"phone", "03-5246-1111"},
+                        {"email", "hanako@example.jp"}};
     if (Status st = add(resident); !st.ok()) return st;
     const auto& org = catalog.organisation();
     for (const auto& [dept, dept_title] : org.departments) {

@@ -106,3 +106,15 @@ Json summary_view(const procedures::Procedure& proc, const Json& answers, const 
 long long fee_for(const procedures::Procedure& proc, const Json& answers);
 
 }  // namespace madoguchi::forms
+
+namespace madoguchi::forms {
+
+// Once-only (ワンスオンリー): answers the ward already knows, taken from a signed-in resident's
+// profile, for the fields that ask for the resident's own data — those with an autocomplete
+// token: "name" ← profile family/given/family_kana/given_kana, "bday" ← birth (YYYY-MM-DD),
+// "address" ← address {postal_code, prefecture, city, town, street, building}, "tel" ← phone,
+// "email" ← email. Fields of other people (no token) are never filled. The resident can still
+// change every prefilled answer.
+Json prefill_from_profile(const procedures::Procedure& proc, const Json& profile);
+
+}  // namespace madoguchi::forms

@@ -115,7 +115,8 @@ http::Response start(App& app, http::Request& req) {
   }
   int64_t draft_id = 0;
   Status s = store::with_write(*app.store, [&](store::Transaction& tx) {
-    Json prefill = Json::object();
+    // Once-only: never ask a signed-in resident for what their profile already says.
+    Json prefill = v.account ? forms::prefill_from_profile(*p, v.account->profile) : Json::object();
     auto d = applications::open_draft(tx, owner_of(v), p->id, p->version, prefill, unix_now());
     if (!d.ok()) return d.status();
     draft_id = d->id;

@@ -223,3 +223,43 @@ TEST(ResidentStaffJourney, TwoStaffActingOnTheSameCaseVersionCannotBothSucceed) 
 
 }  // namespace
 }  // namespace madoguchi::test
+
+namespace madoguchi::test {
+namespace {
+
+TEST(OnceOnly, SignedInResidentsOwnDetailsArePrefilledAndOthersAreNot) {
+  MadoguchiServer server;
+  ASSERT_TRUE(server.add_resident(
+      "ichiro", "resident-password-1", "髙橋 一郎",
+      R"({"family":"髙橋","given":"一郎","family_kana":"タカハシ","given_kana":"イチロウ","birth":"1988-05-01",)"
+      R"("address":{"postal_code":"144-8621","prefecture":"東京都","city":"大田区","town":"蒲田","street":"5-13-14","building":""},)"
+      R"("phone":"03-5744-1111"})"));
+  ASSERT_TRUE(server.start()) << server.output();
+  HttpClient c(server.port());
+  ASSERT_TRUE(sign_in(c, "ichiro", "resident-password-1"));
+  Reply proc = c.get("/procedures/jidou-teate");
+  Reply start = c.post_form("/procedures/jidou-teate/start", {{"csrf", csrf_of(proc.body)}});
+  ASSERT_EQ(start.status, 303);
+  Reply first = c.get(location_of(start));
+  Reply next = c.post_multipart(post_action_of(first.body), {{"csrf", csrf_of(first.body)}, {"action", "next"}, {"f.is_public_servant", "no"}}, {});
+  ASSERT_EQ(next.status, 303);
+  Reply claimant = c.get(location_of(next));
+  EXPECT_NE(claimant.body.find("value=\"髙橋\""), std::string::npos);
+  EXPECT_NE(claimant.body.find("value=\"イチロウ\""), std::string::npos);
+  EXPECT_NE(claimant.body.find("value=\"1988\""), std::string::npos);
+  Reply contact_next = c.post_multipart(post_action_of(claimant.body),
+                                        {{"csrf", csrf_of(claimant.body)}, {"action", "next"},
+                                         {"f.claimant_name.family", "髙橋"}, {"f.claimant_name.given", "一郎"},
+                                         {"f.claimant_name.family_kana", "タカハシ"}, {"f.claimant_name.given_kana", "イチロウ"},
+                                         {"f.claimant_birth.era", ""}, {"f.claimant_birth.year", "1988"},
+                                         {"f.claimant_birth.month", "5"}, {"f.claimant_birth.day", "1"},
+                                         {"f.claimant_my_number", "123456789012"}},
+                                        {});
+  ASSERT_EQ(contact_next.status, 303);
+  Reply contact = c.get(location_of(contact_next));
+  EXPECT_NE(contact.body.find("value=\"03-5744-1111\""), std::string::npos);
+  EXPECT_NE(contact.body.find("value=\"蒲田\""), std::string::npos);
+}
+
+}  // namespace
+}  // namespace madoguchi::test

@@ -71,8 +71,9 @@ int MadoguchiServer::cli(const std::string& args, const std::string& stdin_text,
 }
 
 bool MadoguchiServer::add_resident(const std::string& login, const std::string& password,
-                                   const std::string& name) const {
-  return cli("user add " + login + " --name '" + name + "'", password + "\n") == 0;
+                                   const std::string& name, const std::string& profile_json) const {
+  std::string profile = profile_json.empty() ? "" : " --profile '" + profile_json + "'";
+  return cli("user add " + login + " --name '" + name + "'" + profile, password + "\n") == 0;
 }
 
 bool MadoguchiServer::add_staff(const std::string& login, const std::string& password, const std::string& name,

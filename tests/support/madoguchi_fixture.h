@@ -36,7 +36,8 @@ class MadoguchiServer {
   // Runs `madoguchi <args>` with this server's config, feeding `stdin_text`; returns exit code.
   int cli(const std::string& args, const std::string& stdin_text = "", std::string* out = nullptr) const;
   // Creates an account through `madoguchi user add`; returns true on success.
-  bool add_resident(const std::string& login, const std::string& password, const std::string& name) const;
+  bool add_resident(const std::string& login, const std::string& password, const std::string& name,
+                    const std::string& profile_json = "") const;
   bool add_staff(const std::string& login, const std::string& password, const std::string& name,
                  const std::string& department, const std::string& role) const;
 
