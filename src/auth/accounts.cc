@@ -97,7 +97,7 @@ Result<Session> create_session(store::Transaction& tx, std::optional<int64_t> ac
 }
 
 Result<Session> load_session(store::Transaction& tx, const std::string& token, int64_t now,
-                             int hours) {
+                             int hours, bool slide) {
   if (token.empty() || token.size() > 100) return Status::NotFound("no session");
   std::string hash = sha256_hex(token);
   auto rows = tx.query("SELECT account_id, csrf, last_seen, expires_at FROM sessions WHERE token_hash = ?", {hash});
@@ -107,10 +107,12 @@ Result<Session> load_session(store::Transaction& tx, const std::string& token, i
   s.token_hash = hash;
   if (!rows->at(0).is_null(0)) s.account_id = rows->at(0).i64(0);
   s.csrf = rows->at(0).str(1);
-  if (now - rows->at(0).i64(2) > 300) {
+  s.last_seen = rows->at(0).i64(2);
+  if (slide && now - s.last_seen > kSessionTouchSeconds) {
     auto r = tx.exec("UPDATE sessions SET last_seen = ?, expires_at = ? WHERE token_hash = ?",
                      {now, now + int64_t{hours} * 3600, hash});
     if (!r.ok()) return r.status();
+    s.last_seen = now;
   }
   return s;
 }

@@ -44,15 +44,19 @@ struct Session {
   std::string token_hash;
   std::optional<int64_t> account_id;
   std::string csrf;
+  int64_t last_seen = 0;
 };
+// How stale last_seen may get before the expiry slides (one write per session per period).
+constexpr int64_t kSessionTouchSeconds = 300;
 
 // A new session (guest when account_id is empty); *token receives the cookie value.
 Result<Session> create_session(store::Transaction& tx, std::optional<int64_t> account_id,
                                int64_t now, int hours, std::string* token);
-// The live session for a cookie value, sliding its expiry (written at most every 5 minutes).
-// NotFound when unknown or expired.
+// The live session for a cookie value, sliding its expiry (written at most every
+// kSessionTouchSeconds) unless `slide` is false, which makes it a pure read that can run in a
+// read transaction. NotFound when unknown or expired.
 Result<Session> load_session(store::Transaction& tx, const std::string& token, int64_t now,
-                             int hours);
+                             int hours, bool slide = true);
 Status delete_session(store::Transaction& tx, const std::string& token_hash);
 // Moves a guest session's drafts to a new session (on sign-in, which rotates the token).
 Status move_drafts(store::Transaction& tx, const std::string& from_hash, const std::string& to_hash,

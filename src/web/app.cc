@@ -42,17 +42,26 @@ Visitor identify(App& app, const http::Request& req) {
   v.locale = pick_locale(req);
   std::string token = req.cookie("sid");
   if (token.empty()) return v;
-  // A write transaction only because load_session may slide the expiry.
-  store::with_write(*app.store, [&](store::Transaction& tx) {
-    auto s = auth::load_session(tx, token, unix_now(), app.config.session_hours);
+  // Most requests only read the session; the sliding expiry is written in its own write
+  // transaction when it is due, so page views do not queue for SQLite's single writer.
+  int64_t now = unix_now();
+  bool stale = false;
+  store::with_read(*app.store, [&](store::Transaction& tx) {
+    auto s = auth::load_session(tx, token, now, app.config.session_hours, /*slide=*/false);
     if (!s.ok()) return Status::Ok();
     v.session = *s;
+    stale = now - s->last_seen > auth::kSessionTouchSeconds;
     if (s->account_id) {
       auto a = auth::find_account(tx, *s->account_id);
       if (a.ok()) v.account = *a;
     }
     return Status::Ok();
   });
+  if (stale) {
+    store::with_write(*app.store, [&](store::Transaction& tx) {
+      return auth::load_session(tx, token, now, app.config.session_hours).status();
+    });
+  }
   return v;
 }
 
