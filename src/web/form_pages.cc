@@ -362,7 +362,10 @@ http::Response submit(App& app, http::Request& req) {
   }
   // Only now, after commit() returned ok, is the receipt number shown.
   if (app.metrics) app.metrics->inc("madoguchi_submissions_total", "Applications submitted (committed).");
-  if (!resubmitted_receipt.empty()) return http::Response::redirect("/applications/" + resubmitted_receipt);
+  if (!resubmitted_receipt.empty()) {
+    // Guests have no "my applications"; they follow it with receipt number and access code.
+    return http::Response::redirect(v.account ? "/applications/" + resubmitted_receipt : "/status?resubmitted=1");
+  }
   Json view;
   view["procedure_title"] = localized(l.proc->title, v.locale);
   view["receipt"] = receipt.receipt;

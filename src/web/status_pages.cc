@@ -62,7 +62,10 @@ http::Response my_applications(App& app, http::Request& req) {
 }
 
 // Renders one application for someone entitled to see it.
-http::Response show(App& app, Visitor& v, const http::Request& req, const applications::Application& a) {
+// `access_code` is set when a guest proved ownership with it; it is echoed in the correction
+// form so the guest need not type it again.
+http::Response show(App& app, Visitor& v, const http::Request& req, const applications::Application& a,
+                    const std::string& access_code = "") {
   Json view = application_view(app, v.locale, a);
   Status s = store::with_read(*app.store, [&](store::Transaction& tx) {
     auto ev = applications::events(tx, a.id);
@@ -82,8 +85,10 @@ http::Response show(App& app, Visitor& v, const http::Request& req, const applic
   if (a.status == "correction" && owner) {
     view["can_correct"] = true;
     view["correct_action"] = "/applications/" + a.receipt + "/correct";
-  } else {
-    view.erase("correction_message");
+  } else if (a.status == "correction" && !access_code.empty()) {
+    view["can_correct"] = true;
+    view["correct_action"] = "/status/correct";
+    view["access_code"] = access_code;
   }
   if (a.status != "correction") view.erase("correction_message");
   if (Status st = ensure_session(app, &v); !st.ok()) return error_page(app, v, req, 500, "error.internal");
@@ -108,7 +113,9 @@ http::Response application_page(App& app, http::Request& req) {
 http::Response lookup_form(App& app, http::Request& req) {
   Visitor v = identify(app, req);
   if (Status s = ensure_session(app, &v); !s.ok()) return error_page(app, v, req, 500, "error.internal");
-  return page(app, v, req, 200, "lookup", Json::object(), "lookup.title");
+  Json view = Json::object();
+  if (req.query_param("resubmitted") == "1") view["resubmitted"] = true;
+  return page(app, v, req, 200, "lookup", view, "lookup.title");
 }
 
 http::Response lookup(App& app, http::Request& req) {
@@ -133,7 +140,33 @@ http::Response lookup(App& app, http::Request& req) {
     view["error"] = app.locales.t(v.locale, "lookup.not_found");
     return page(app, v, req, 200, "lookup", view, "lookup.title");
   }
-  return show(app, v, req, *found);
+  return show(app, v, req, *found, code);
+}
+
+// A guest starts a correction by proving ownership again with receipt number + access code.
+http::Response guest_correction(App& app, http::Request& req) {
+  Visitor v = identify(app, req);
+  auto posted = http::parse_urlencoded(req.body);
+  if (!posted.ok()) return error_page(app, v, req, 400, "error.bad_request");
+  if (!csrf_ok(v, *posted)) return error_page(app, v, req, 403, "error.csrf");
+  auto receipt = canonical_receipt_number(field(*posted, "receipt"));
+  std::string code = field(*posted, "code");
+  if (!receipt) return error_page(app, v, req, 404, "error.no_application");
+  int64_t draft_id = 0;
+  Status s = store::with_write(*app.store, [&](store::Transaction& tx) {
+    auto a = applications::find_by_receipt(tx, *receipt);
+    if (!a.ok() || !applications::access_code_matches(tx, a->id, code)) return Status::NotFound("no application");
+    if (a->status != "correction") return Status::Conflict("no correction requested");
+    applications::Owner o{v.session->token_hash, std::nullopt};
+    if (v.account) o.account_id = v.account->id;
+    auto d = applications::open_correction(tx, o, *a, unix_now());
+    if (!d.ok()) return d.status();
+    draft_id = d->id;
+    return Status::Ok();
+  });
+  if (s.code() == Status::Code::kNotFound) return error_page(app, v, req, 404, "error.no_application");
+  if (!s.ok()) return error_page(app, v, req, 409, "error.conflict");
+  return http::Response::redirect("/drafts/" + std::to_string(draft_id) + "/check");
 }
 
 http::Response start_correction(App& app, http::Request& req) {
@@ -167,6 +200,7 @@ void register_status_routes(http::Router& r, App& app) {
   r.add("POST", "/applications/{receipt}/correct", [&app](http::Request& req) { return start_correction(app, req); });
   r.add("GET", "/status", [&app](http::Request& req) { return lookup_form(app, req); });
   r.add("POST", "/status", [&app](http::Request& req) { return lookup(app, req); });
+  r.add("POST", "/status/correct", [&app](http::Request& req) { return guest_correction(app, req); });
 }
 
 void register_resident_routes(http::Router& r, App& app) {

@@ -86,3 +86,56 @@ TEST(GuestJourney, RisaiWithPhotosSurvivesRestart) {
 
 }  // namespace
 }  // namespace madoguchi::test
+
+namespace madoguchi::test {
+namespace {
+
+TEST(GuestJourney, GuestCorrectsWithReceiptNumberAndAccessCode) {
+  MadoguchiServer server;
+  ASSERT_TRUE(server.add_staff("b1", "staff-password-01", "防災 担当", "bousai", "tanto"));
+  ASSERT_TRUE(server.start()) << server.output();
+  HttpClient guest(server.port());
+  Reply proc = guest.get("/procedures/risai");
+  Reply start = guest.post_form("/procedures/risai/start", {{"csrf", csrf_of(proc.body)}});
+  std::string trace;
+  std::string check = walk_to_check(guest, location_of(start), risai_guest_answers(), &trace);
+  ASSERT_FALSE(check.empty()) << trace;
+  Reply summary = guest.get(check);
+  Reply done = guest.post_form(post_action_of(summary.body), {{"csrf", csrf_of(summary.body)}});
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(done.body, m, std::regex(R"re(id="receipt-number">([^<]+)<)re")));
+  std::string receipt = m[1];
+  ASSERT_TRUE(std::regex_search(done.body, m, std::regex(R"re(id="access-code">([0-9]{8})<)re")));
+  std::string code = m[1];
+
+  HttpClient staff(server.port());
+  ASSERT_TRUE(sign_in(staff, "b1", "staff-password-01"));
+  Reply queue = staff.get("/staff");
+  ASSERT_TRUE(std::regex_search(queue.body, m, std::regex("href=\"(/staff/cases/[0-9]+)\">" + receipt)));
+  std::string case_path = m[1];
+  Reply page = staff.get(case_path);
+  ASSERT_TRUE(std::regex_search(page.body, m, std::regex(R"re(name="row_version" value="([0-9]+)")re")));
+  Reply asked = staff.post_form(case_path + "/act", {{"csrf", csrf_of(page.body)}, {"row_version", m[1].str()},
+                                                     {"action", "correction"}, {"message", "屋根の写真をもう一枚ください。"}});
+  ASSERT_EQ(asked.status, 303);
+
+  // A new browser: the guest proves ownership with the receipt number and access code.
+  HttpClient later(server.port());
+  Reply form = later.get("/status");
+  Reply status = later.post_form("/status", {{"csrf", csrf_of(form.body)}, {"receipt", receipt}, {"code", code}});
+  EXPECT_NE(status.body.find("屋根の写真をもう一枚ください。"), std::string::npos);
+  Reply fix = later.post_form(post_action_of(status.body), {{"csrf", csrf_of(status.body)}, {"receipt", receipt}, {"code", code}});
+  ASSERT_EQ(fix.status, 303) << fix.body;
+  Reply check_page = later.get(location_of(fix));
+  ASSERT_EQ(check_page.status, 200);
+  Reply resent = later.post_form(post_action_of(check_page.body), {{"csrf", csrf_of(check_page.body)}});
+  ASSERT_EQ(resent.status, 303);
+  EXPECT_EQ(location_of(resent), "/status?resubmitted=1");
+  EXPECT_NE(staff.get(case_path).body.find("data-status=\"in_review\""), std::string::npos);
+  // A wrong access code cannot start a correction.
+  Reply forged = later.post_form("/status/correct", {{"csrf", csrf_of(status.body)}, {"receipt", receipt}, {"code", "12345678"}});
+  EXPECT_EQ(forged.status, 404);
+}
+
+}  // namespace
+}  // namespace madoguchi::test
