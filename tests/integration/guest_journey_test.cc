@@ -139,3 +139,30 @@ TEST(GuestJourney, GuestCorrectsWithReceiptNumberAndAccessCode) {
 
 }  // namespace
 }  // namespace madoguchi::test
+
+namespace madoguchi::test {
+namespace {
+
+TEST(GuestJourney, AcknowledgedSubmissionsSurviveAKill) {
+  MadoguchiServer server;
+  ASSERT_TRUE(server.start()) << server.output();
+  std::vector<std::pair<std::string, std::string>> receipts;
+  for (int i = 0; i < 3; ++i) {
+    HttpClient guest(server.port());
+    std::string code;
+    std::string receipt = submit_risai_as_guest(guest, &code);
+    ASSERT_FALSE(receipt.empty());
+    receipts.emplace_back(receipt, code);
+  }
+  server.kill();  // a crash: no graceful shutdown, no checkpoint
+  ASSERT_TRUE(server.start()) << server.output();
+  HttpClient c(server.port());
+  Reply form = c.get("/status");
+  for (const auto& [receipt, code] : receipts) {
+    Reply r = c.post_form("/status", {{"csrf", csrf_of(form.body)}, {"receipt", receipt}, {"code", code}});
+    EXPECT_NE(r.body.find("data-status=\"received\""), std::string::npos) << receipt;
+  }
+}
+
+}  // namespace
+}  // namespace madoguchi::test

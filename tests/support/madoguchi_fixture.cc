@@ -56,6 +56,8 @@ bool MadoguchiServer::start() {
 
 int MadoguchiServer::stop() { return process_.stop(); }
 
+int MadoguchiServer::kill() { return process_.kill(); }
+
 int MadoguchiServer::cli(const std::string& args, const std::string& stdin_text, std::string* out) const {
   std::string cmd = std::string(MADOGUCHI_BINARY) + " --config '" + config_.string() + "' " + args + " > '" +
                     (dir_ / "cli.out").string() + "' 2>&1";
@@ -215,7 +217,7 @@ Answers risai_guest_answers() {
   return a;
 }
 
-std::string submit_risai_as_guest(HttpClient& c) {
+std::string submit_risai_as_guest(HttpClient& c, std::string* access_code) {
   Reply proc = c.get("/procedures/risai");
   Reply start = c.post_form("/procedures/risai/start", {{"csrf", csrf_of(proc.body)}});
   if (start.status != 303) return "";
@@ -226,7 +228,9 @@ std::string submit_risai_as_guest(HttpClient& c) {
   Reply done = c.post_form(post_action_of(summary.body), {{"csrf", csrf_of(summary.body)}});
   std::smatch m;
   if (!std::regex_search(done.body, m, std::regex(R"re(id="receipt-number">([^<]+)<)re"))) return "";
-  return m[1];
+  std::string receipt = m[1];
+  if (access_code && std::regex_search(done.body, m, std::regex(R"re(id="access-code">([0-9]+)<)re"))) *access_code = m[1];
+  return receipt;
 }
 
 }  // namespace madoguchi::test

@@ -26,6 +26,8 @@ class MadoguchiServer {
   bool start();
   // SIGTERM; returns the exit status.
   int stop();
+  // SIGKILL: a crash, nothing flushed by the process itself.
+  int kill();
   int port() const { return process_.port(); }
   std::string output() const { return process_.output(); }
   const std::filesystem::path& dir() const { return dir_; }
@@ -80,7 +82,8 @@ struct Answers {
 Answers risai_guest_answers();
 
 // Applies for 罹災証明書 as a guest through every page; returns the receipt number or "".
-std::string submit_risai_as_guest(HttpClient& c);
+// *access_code (if given) receives the access code shown on the receipt page.
+std::string submit_risai_as_guest(HttpClient& c, std::string* access_code = nullptr);
 
 std::string walk_to_check(HttpClient& c, const std::string& first_page, const Answers& answers,
                           std::string* trace, std::string* last_body = nullptr);
