@@ -94,7 +94,9 @@ TEST_F(AuditTest, EntriesChainEachToThePreviousHash) {
   for (size_t i = 0; i < r.size(); ++i) {
     EXPECT_EQ(r[i].str(2).size(), 64u);
     EXPECT_EQ(r[i].str(2).find_first_not_of("0123456789abcdef"), std::string::npos);
-    if (i > 0) EXPECT_EQ(r[i].str(1), r[i - 1].str(2)) << "entry " << r[i].i64(0);
+    if (i > 0) {
+      EXPECT_EQ(r[i].str(1), r[i - 1].str(2)) << "entry " << r[i].i64(0);
+    }
   }
   // Two entries with the same fields at the same time still differ through the chain.
   Entry same{"system", "noop", "-", ""};
@@ -147,7 +149,7 @@ TEST_P(AuditTamperTest, EditingAPastEntryIsFoundAndNamed) {
 }
 
 INSTANTIATE_TEST_SUITE_P(
-    Columns, AuditTamperTest,
+    AuditColumns, AuditTamperTest,
     ::testing::Values(Tamper{"detail", "UPDATE audit_log SET detail = 'page=summary' WHERE id = 2"},
                       Tamper{"actor", "UPDATE audit_log SET actor = 'staff:13' WHERE id = 2"},
                       Tamper{"action", "UPDATE audit_log SET action = 'case.view' WHERE id = 2"},

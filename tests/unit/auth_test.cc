@@ -118,7 +118,9 @@ class AuthAccountsTest : public ::testing::Test {
   // Ends tx_ (committing when asked) and starts a new one. On PostgreSQL a failed statement
   // aborts its transaction, so work after an expected SQL failure needs a new one.
   void begin(bool commit_first = false) {
-    if (tx_ && commit_first) ASSERT_TRUE(tx_->commit().ok());
+    if (tx_ && commit_first) {
+      ASSERT_TRUE(tx_->commit().ok());
+    }
     tx_.reset();
     auto tx = store_->begin(store::Store::Mode::kWrite);
     ASSERT_TRUE(tx.ok()) << tx.status().message();
@@ -375,6 +377,29 @@ TEST_F(AuthAccountsTest, SlidingExpiryWritesAtMostEveryFiveMinutes) {
   }
   EXPECT_LE(counting.session_writes, 1 + 3600 / 300 + 1);
   EXPECT_GE(counting.session_writes, 3600 / 360);
+}
+
+TEST_F(AuthAccountsTest, LoadWithoutSlideIsAPureRead) {
+  std::string token;
+  ASSERT_TRUE(create_session(*tx_, std::nullopt, kNow, 1, &token).ok());
+  begin(/*commit_first=*/true);
+  {
+    // In a read transaction, long past the touch period: found, nothing written.
+    auto rtx = store_->begin(store::Store::Mode::kRead);
+    ASSERT_TRUE(rtx.ok()) << rtx.status().message();
+    CountingTransaction counting(**rtx);
+    auto s = load_session(counting, token, kNow + 3000, 1, /*slide=*/false);
+    ASSERT_TRUE(s.ok()) << s.status().message();
+    EXPECT_EQ(s->last_seen, kNow);
+    EXPECT_EQ(counting.session_writes, 0);
+    // Not slid, so it still expires on time.
+    EXPECT_FALSE(load_session(counting, token, kNow + 3600, 1, false).ok());
+  }
+  // Sliding reports the new last_seen.
+  auto s = load_session(*tx_, token, kNow + 3000, 1);
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(s->last_seen, kNow + 3000);
+  EXPECT_EQ(kSessionTouchSeconds, 300);
 }
 
 TEST_F(AuthAccountsTest, SlidingKeepsAnActiveSessionAlive) {
