@@ -122,7 +122,7 @@ int main(int argc, char** argv) {
   std::string listen, store_url, procedures_dir;
   cli.add_option("--config", config_file, "madoguchi.toml to read (flags override it)");
   cli.add_option("--listen", listen, "host:port to listen on (default 127.0.0.1:8080)");
-  cli.add_option("--store", store_url, "sqlite:PATH (default sqlite:data/madoguchi.db)");
+  cli.add_option("--store", store_url, "sqlite:PATH (default sqlite:data/madoguchi.db) or postgresql://…?pool_size=N");
   cli.add_option("--procedures", procedures_dir, "folder of procedure definitions (default procedures)");
   // Every other setting of madoguchi.toml has a flag too; a flag given wins over the file.
   std::map<std::string, std::string> text_flags;

@@ -379,7 +379,7 @@ class PgStore : public Store {
  private:
   Result<std::unique_ptr<PgTransaction>> begin_pg(Mode mode) {
     static const std::string kBeginWrite =
-        "BEGIN ISOLATION LEVEL READ COMMITTED; SELECT " + std::to_string(kWriterLock);
+        "BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(" + std::to_string(kWriterLock) + ")";
     const char* sql = mode == Mode::kWrite ? kBeginWrite.c_str() : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
     // Every idle connection may be dead after a server restart; each failed BEGIN drops one,
     // so pool_size + 1 attempts end on a fresh connection.

@@ -126,7 +126,9 @@ Status SqliteTransaction::run(std::string_view sql, const std::vector<Value>& pa
     } else if (auto* s = std::get_if<std::string>(&v)) {
       rc = sqlite3_bind_text64(stmt, idx, s->data(), s->size(), SQLITE_TRANSIENT, SQLITE_UTF8);
     } else if (auto* b = std::get_if<Blob>(&v)) {
-      rc = sqlite3_bind_blob64(stmt, idx, b->data(), b->size(), SQLITE_TRANSIENT);
+      // An empty vector's data() may be null, which SQLite would store as NULL, not as b''.
+      rc = b->empty() ? sqlite3_bind_zeroblob(stmt, idx, 0)
+                      : sqlite3_bind_blob64(stmt, idx, b->data(), b->size(), SQLITE_TRANSIENT);
     }
     if (rc != SQLITE_OK) return Status::Internal(std::string("bind: ") + sqlite3_errmsg(db_));
   }
