@@ -118,14 +118,18 @@ http::Response page(App& app, const Visitor& v, const http::Request& req, int st
   view["document_title"] = title;
   view["body"] = app.templates.render(name, view);
   http::Response res = http::Response::html(status, app.templates.render("layout", view));
+  finish_html(app, v, req, &res);
+  return res;
+}
+
+void finish_html(App& app, const Visitor& v, const http::Request& req, http::Response* res) {
   if (!v.new_session_token.empty()) {
-    res.set_cookie("sid", v.new_session_token, -1, app.config.secure_cookies);
+    res->set_cookie("sid", v.new_session_token, -1, app.config.secure_cookies);
   }
   if (Locales::supported(req.query_param("lang"))) {
-    res.set_cookie("lang", req.query_param("lang"), 365L * 24 * 3600, app.config.secure_cookies);
+    res->set_cookie("lang", req.query_param("lang"), 365L * 24 * 3600, app.config.secure_cookies);
   }
-  res.headers.emplace_back("Cache-Control", v.session ? "no-store" : "no-cache");
-  return res;
+  res->headers.emplace_back("Cache-Control", v.session ? "no-store" : "no-cache");
 }
 
 http::Response error_page(App& app, const Visitor& v, const http::Request& req, int status,

@@ -17,6 +17,7 @@
 #include "http/http.h"
 #include "procedures/catalog.h"
 #include "store/store.h"
+#include "web/page_cache.h"
 #include "web/templates.h"
 
 namespace madoguchi::web {
@@ -31,6 +32,7 @@ struct App {
   Holidays holidays;
   Templates templates;
   Metrics* metrics = nullptr;
+  PageCache public_pages;  // catalogue pages for visitors without a session
 };
 
 // Everything a handler needs to know about the asker.
@@ -61,6 +63,9 @@ Json base_view(App& app, const Visitor& v, const http::Request& req);
 http::Response page(App& app, const Visitor& v, const http::Request& req, int status,
                     const std::string& name, Json view, const std::string& title_key = "",
                     const std::string& title_text = "");
+// Sets what every HTML answer carries: a new session's cookie, the chosen language's cookie,
+// Cache-Control. page() calls it; a handler answering from PageCache calls it too.
+void finish_html(App& app, const Visitor& v, const http::Request& req, http::Response* res);
 // A localised error page (404, 400, 403, 409, 413, 500) with a message key.
 http::Response error_page(App& app, const Visitor& v, const http::Request& req, int status,
                           const std::string& message_key);

@@ -11,6 +11,15 @@ http::Response home(App& app, http::Request& req) {
   std::string q = req.query_param("q");
   std::string category = req.query_param("category");
   std::string event = req.query_param("event");
+  // Without a session the page holds nothing personal: serve it from the cache.
+  std::string cache_key = v.locale + "\n" + q + "\n" + category + "\n" + event;
+  if (!v.session) {
+    if (auto html = app.public_pages.get(cache_key)) {
+      http::Response res = http::Response::html(200, std::move(*html));
+      finish_html(app, v, req, &res);
+      return res;
+    }
+  }
   std::vector<const procedures::Procedure*> found;
   if (!q.empty()) {
     found = app.catalog.search(q, v.locale);
@@ -40,7 +49,9 @@ http::Response home(App& app, http::Request& req) {
   view["searched"] = !q.empty() || !category.empty() || !event.empty();
   view["categories"] = categories;
   view["life_events"] = events;
-  return page(app, v, req, 200, "home", view, "home.title");
+  http::Response res = page(app, v, req, 200, "home", view, "home.title");
+  if (!v.session) app.public_pages.put(cache_key, res.body);
+  return res;
 }
 
 http::Response procedure_page(App& app, http::Request& req) {

@@ -140,3 +140,29 @@ TEST(Operations, HealthMetricsAndRequestLogs) {
 
 }  // namespace
 }  // namespace madoguchi::test
+
+namespace madoguchi::test {
+namespace {
+
+TEST(Operations, CachedCataloguePagesStayPerLanguageAndQuery) {
+  MadoguchiServer server;
+  ASSERT_TRUE(server.start()) << server.output();
+  HttpClient c(server.port());
+  for (int round = 0; round < 2; ++round) {  // the second round is served from the cache
+    Reply ja = c.get("/", {{"Accept-Language", "ja"}});
+    EXPECT_NE(ja.body.find("オンラインでできる手続"), std::string::npos);
+    Reply en = c.get("/", {{"Accept-Language", "en-GB,en;q=0.8"}});
+    EXPECT_NE(en.body.find("Procedures you can do online"), std::string::npos);
+    EXPECT_NE(en.body.find("<html lang=\"en\">"), std::string::npos);
+    Reply search = c.get("/?q=" + http::percent_encode("児童"), {{"Accept-Language", "ja"}});
+    EXPECT_NE(search.body.find("/procedures/jidou-teate"), std::string::npos);
+    EXPECT_EQ(search.body.find("/procedures/risai\""), std::string::npos);
+  }
+  // Width- and kana-insensitive: half-width katakana finds the same as full-width.
+  Reply kana = c.get("/?q=" + http::percent_encode("ﾘｻｲ"), {{"Accept-Language", "ja"}});
+  Reply full = c.get("/?q=" + http::percent_encode("りさい"), {{"Accept-Language", "ja"}});
+  EXPECT_EQ(kana.body.find("/procedures/risai\"") != std::string::npos, full.body.find("/procedures/risai\"") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace madoguchi::test
