@@ -70,6 +70,9 @@ class Router {
   Response dispatch(Request& req) const;
   // Used for 404/405/500 bodies so they can be localised by the web layer.
   void set_error_page(std::function<Response(const Request&, int status)> make);
+  // The error page for `status` (the web layer's, else a plain one); never throws. Used by the
+  // server for errors found before routing, such as 413.
+  Response error_response(const Request& req, int status) const;
 
  private:
   struct Route;

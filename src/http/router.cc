@@ -91,18 +91,20 @@ void Router::set_error_page(std::function<Response(const Request&, int status)> 
   error_page_ = std::move(make);
 }
 
+Response Router::error_response(const Request& req, int status) const {
+  Response r;
+  try {
+    r = error_page_ ? error_page_(req, status) : default_error_page(req, status);
+  } catch (const std::exception& e) {
+    spdlog::error("request {}: error page {} failed: {}", req.request_id, status, e.what());
+    r = default_error_page(req, status);
+  }
+  r.status = status;
+  return r;
+}
+
 Response Router::dispatch(Request& req) const {
-  auto error = [&](int status) {
-    Response r;
-    try {
-      r = error_page_ ? error_page_(req, status) : default_error_page(req, status);
-    } catch (const std::exception& e) {
-      spdlog::error("request {}: error page {} failed: {}", req.request_id, status, e.what());
-      r = default_error_page(req, status);
-    }
-    r.status = status;
-    return r;
-  };
+  auto error = [&](int status) { return error_response(req, status); };
 
   const std::vector<std::string_view> segs = split_path(req.path);
   const Route* best = nullptr;

@@ -294,7 +294,8 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
     if (ec) {
       if (ec == bhttp::error::body_limit) {
         note_request_line();
-        return respond(Response::text(413, "Payload Too Large\n"), false, true);
+        // The whole body was not read, but the headers were: answer with the localised page.
+        return respond(impl_.router.error_response(req_, 413), false, true);
       }
       if (ec == bhttp::error::header_limit) {
         return respond(Response::text(431, "Request Header Fields Too Large\n"), false, true);
@@ -338,6 +339,13 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
     const auto& h = parser_->get();
     req_.method = std::string(h.method_string());
     req_.target = std::string(h.target());
+    // Headers too, so an error page can be in the visitor's language (cookie, Accept-Language).
+    for (const auto& field : h) {
+      std::string name(field.name_string());
+      std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+      req_.headers.emplace_back(std::move(name), std::string(field.value()));
+    }
+    req_.path = req_.target.substr(0, req_.target.find('?'));
   }
 
   void respond(Response res, bool keep_alive, bool linger) {

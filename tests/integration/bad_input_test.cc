@@ -45,6 +45,7 @@ TEST_F(BadInput, OversizedBodyIs413) {
   Reply page = c_->get(second_page_);
   Reply r = c_->post_multipart(second_page_, {{"csrf", csrf_of(page.body)}}, {{"f.photos", "big.png", "image/png", std::string(300000, 'x')}});
   EXPECT_EQ(r.status, 413);
+  EXPECT_NE(r.body.find("送信できる大きさを超えています"), std::string::npos) << r.body;
   HttpClient fresh(server_->port());  // the server closes after a 413; a new connection works
   fresh.set_cookie("sid", c_->cookie("sid"));
   EXPECT_EQ(fresh.get(first_page_).status, 200);
