@@ -263,10 +263,14 @@ class Resident {
     return "too many pages";
   }
 
-  // The final POST; returns "" when the receipt page came back.
+  // The final POST (which commits and answers 303) and the GET of the receipt page it points
+  // to: together what a resident waits for. Returns "" when the receipt page came back.
   std::string submit() {
-    Reply done = post_form(submit_path_, {{"csrf", submit_csrf_}});
-    if (done.status != 200) return "POST " + submit_path_ + " -> " + describe(done);
+    Reply posted = post_form(submit_path_, {{"csrf", submit_csrf_}});
+    if (posted.status != 303) return "POST " + submit_path_ + " -> " + describe(posted);
+    std::string location = posted.location;
+    Reply done = get(location);
+    if (done.status != 200) return "GET " + location + " -> " + describe(done);
     if (done.body.find("id=\"receipt-number\"") == std::string::npos) return "200 without a receipt number";
     return "";
   }

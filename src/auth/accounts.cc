@@ -100,7 +100,7 @@ Result<Session> load_session(store::Transaction& tx, const std::string& token, i
                              int hours, bool slide) {
   if (token.empty() || token.size() > 100) return Status::NotFound("no session");
   std::string hash = sha256_hex(token);
-  auto rows = tx.query("SELECT account_id, csrf, last_seen, expires_at FROM sessions WHERE token_hash = ?", {hash});
+  auto rows = tx.query("SELECT account_id, csrf, last_seen, expires_at, flash FROM sessions WHERE token_hash = ?", {hash});
   if (!rows.ok()) return rows.status();
   if (rows->empty() || rows->at(0).i64(3) <= now) return Status::NotFound("no session");
   Session s;
@@ -108,6 +108,7 @@ Result<Session> load_session(store::Transaction& tx, const std::string& token, i
   if (!rows->at(0).is_null(0)) s.account_id = rows->at(0).i64(0);
   s.csrf = rows->at(0).str(1);
   s.last_seen = rows->at(0).i64(2);
+  s.flash = rows->at(0).str(4);
   if (slide && now - s.last_seen > kSessionTouchSeconds) {
     auto r = tx.exec("UPDATE sessions SET last_seen = ?, expires_at = ? WHERE token_hash = ?",
                      {now, now + int64_t{hours} * 3600, hash});
@@ -115,6 +116,10 @@ Result<Session> load_session(store::Transaction& tx, const std::string& token, i
     s.last_seen = now;
   }
   return s;
+}
+
+Status set_flash(store::Transaction& tx, const std::string& token_hash, const std::string& json) {
+  return tx.exec("UPDATE sessions SET flash = ? WHERE token_hash = ?", {json, token_hash}).status();
 }
 
 Status delete_session(store::Transaction& tx, const std::string& token_hash) {

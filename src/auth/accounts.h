@@ -45,6 +45,7 @@ struct Session {
   std::optional<int64_t> account_id;
   std::string csrf;
   int64_t last_seen = 0;
+  std::string flash;  // JSON set by set_flash, "" when none
 };
 // How stale last_seen may get before the expiry slides (one write per session per period).
 constexpr int64_t kSessionTouchSeconds = 300;
@@ -58,6 +59,8 @@ Result<Session> create_session(store::Transaction& tx, std::optional<int64_t> ac
 Result<Session> load_session(store::Transaction& tx, const std::string& token, int64_t now,
                              int hours, bool slide = true);
 Status delete_session(store::Transaction& tx, const std::string& token_hash);
+// Keeps a small JSON value with the session until replaced (the last receipt shown).
+Status set_flash(store::Transaction& tx, const std::string& token_hash, const std::string& json);
 // Moves a guest session's drafts to a new session (on sign-in, which rotates the token).
 Status move_drafts(store::Transaction& tx, const std::string& from_hash, const std::string& to_hash,
                    std::optional<int64_t> account_id);

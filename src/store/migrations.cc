@@ -110,6 +110,11 @@ CREATE TABLE audit_log (
   hash TEXT NOT NULL
 )
 )sql"},
+      // The receipt just shown to this session (receipt number, access code, decision date), so
+      // the receipt page is a GET that survives a reload and a language switch.
+      {2, R"sql(
+ALTER TABLE sessions ADD COLUMN flash TEXT
+)sql"},
   };
   return kMigrations;
 }

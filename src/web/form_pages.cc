@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "applications/applications.h"
+#include "auth/accounts.h"
 #include "applications/file_type.h"
 #include "core/wareki.h"
 #include "forms/form.h"
@@ -351,7 +352,10 @@ http::Response submit(App& app, http::Request& req) {
     auto r = applications::submit(tx, l.draft, l.proc->department, fee, due, actor, now);
     if (!r.ok()) return r.status();
     receipt = *r;
-    return Status::Ok();
+    // Committed together with the application: the receipt page shows it to this session only.
+    Json flash = {{"receipt", r->receipt}, {"code", r->access_code}, {"procedure", l.proc->id},
+                  {"due", due.iso()}, {"fee", fee}, {"guest", !v.account.has_value()}};
+    return auth::set_flash(tx, v.session->token_hash, flash.dump());
   });
   if (!s.ok()) {
     if (s.code() == Status::Code::kConflict || s.code() == Status::Code::kNotFound) {
@@ -366,13 +370,29 @@ http::Response submit(App& app, http::Request& req) {
     // Guests have no "my applications"; they follow it with receipt number and access code.
     return http::Response::redirect(v.account ? "/applications/" + resubmitted_receipt : "/status?resubmitted=1");
   }
+  return http::Response::redirect("/receipt/" + receipt.receipt);
+}
+
+// The receipt page, a GET so a reload or a language switch does not resubmit. Only the
+// session that submitted sees it (with the guest's access code); anyone else gets a 404.
+http::Response receipt_page(App& app, http::Request& req) {
+  Visitor v = identify(app, req);
+  Json flash = v.session ? Json::parse(v.session->flash, nullptr, false) : Json();
+  if (!flash.is_object() || flash.value("receipt", "") != req.params["receipt"]) {
+    return error_page(app, v, req, 404, "error.no_application");
+  }
+  const Procedure* p = app.catalog.find(flash.value("procedure", ""));
+  Date due = Date::parse_iso(flash.value("due", "")).value_or(today_jst());
+  long long fee = flash.value("fee", 0LL);
   Json view;
-  view["procedure_title"] = localized(l.proc->title, v.locale);
-  view["receipt"] = receipt.receipt;
-  view["access_code"] = receipt.access_code;
-  view["guest"] = !v.account.has_value();
+  if (p) {
+    view["procedure_title"] = localized(p->title, v.locale);
+    view["processing_days"] = p->processing_days;
+  }
+  view["receipt"] = flash["receipt"];
+  view["access_code"] = flash.value("code", "");
+  view["guest"] = flash.value("guest", true);
   view["decide_by"] = format_both(due);
-  view["processing_days"] = l.proc->processing_days;
   view["fee"] = format_yen(app, v.locale, fee);
   view["has_fee"] = fee > 0;
   return web::page(app, v, req, 200, "receipt", view, "receipt.title");
@@ -387,6 +407,7 @@ void register_form_routes(http::Router& r, App& app) {
   r.add("GET", "/drafts/{draft}/resume", [&app](http::Request& req) { return resume(app, req); });
   r.add("GET", "/drafts/{draft}/check", [&app](http::Request& req) { return check_page(app, req); });
   r.add("POST", "/drafts/{draft}/submit", [&app](http::Request& req) { return submit(app, req); });
+  r.add("GET", "/receipt/{receipt}", [&app](http::Request& req) { return receipt_page(app, req); });
 }
 
 }  // namespace madoguchi::web

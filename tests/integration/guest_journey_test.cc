@@ -50,8 +50,15 @@ TEST(GuestJourney, RisaiWithPhotosSurvivesRestart) {
     EXPECT_EQ(summary.body.find("<ひび>"), std::string::npos);
     EXPECT_NE(summary.body.find("roof.png"), std::string::npos);
 
-    Reply done = c.post_form(post_action_of(summary.body), {{"csrf", csrf_of(summary.body)}});
+    Reply posted = c.post_form(post_action_of(summary.body), {{"csrf", csrf_of(summary.body)}});
+    Reply done = c.get(location_of(posted));
+    ASSERT_EQ(posted.status, 303) << posted.body;
     ASSERT_EQ(done.status, 200) << done.body;
+    // The receipt page is a GET: a reload or a language switch does not resubmit, and
+    // another browser cannot see it.
+    EXPECT_EQ(c.get(location_of(posted) + "?lang=en").body.find("Application received") != std::string::npos, true);
+    HttpClient stranger(server.port());
+    EXPECT_EQ(stranger.get(location_of(posted)).status, 404);
     std::smatch m;
     ASSERT_TRUE(std::regex_search(done.body, m, std::regex(R"re(id="receipt-number">([^<]+)<)re")));
     receipt = m[1];
@@ -101,7 +108,8 @@ TEST(GuestJourney, GuestCorrectsWithReceiptNumberAndAccessCode) {
   std::string check = walk_to_check(guest, location_of(start), risai_guest_answers(), &trace);
   ASSERT_FALSE(check.empty()) << trace;
   Reply summary = guest.get(check);
-  Reply done = guest.post_form(post_action_of(summary.body), {{"csrf", csrf_of(summary.body)}});
+  Reply posted = guest.post_form(post_action_of(summary.body), {{"csrf", csrf_of(summary.body)}});
+  Reply done = guest.get(location_of(posted));
   std::smatch m;
   ASSERT_TRUE(std::regex_search(done.body, m, std::regex(R"re(id="receipt-number">([^<]+)<)re")));
   std::string receipt = m[1];

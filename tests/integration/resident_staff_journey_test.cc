@@ -120,7 +120,8 @@ TEST(ResidentStaffJourney, JidouTeateCorrectionAndThreeStepApproval) {
   EXPECT_NE(summary.body.find("花子"), std::string::npos);
   EXPECT_NE(summary.body.find("次郎"), std::string::npos);
   EXPECT_NE(summary.body.find("昭和63年5月1日"), std::string::npos);
-  Reply done = resident.post_form(post_action_of(summary.body), {{"csrf", csrf_of(summary.body)}});
+  Reply posted = resident.post_form(post_action_of(summary.body), {{"csrf", csrf_of(summary.body)}});
+  Reply done = resident.get(location_of(posted));
   ASSERT_EQ(done.status, 200);
   std::smatch m;
   ASSERT_TRUE(std::regex_search(done.body, m, std::regex(R"re(id="receipt-number">([^<]+)<)re")));

@@ -225,7 +225,8 @@ std::string submit_risai_as_guest(HttpClient& c, std::string* access_code) {
   std::string check = walk_to_check(c, location_of(start), risai_guest_answers(), &trace);
   if (check.empty()) return "";
   Reply summary = c.get(check);
-  Reply done = c.post_form(post_action_of(summary.body), {{"csrf", csrf_of(summary.body)}});
+  Reply posted = c.post_form(post_action_of(summary.body), {{"csrf", csrf_of(summary.body)}});
+  Reply done = c.get(location_of(posted));
   std::smatch m;
   if (!std::regex_search(done.body, m, std::regex(R"re(id="receipt-number">([^<]+)<)re"))) return "";
   std::string receipt = m[1];
