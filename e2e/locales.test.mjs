@@ -31,6 +31,8 @@ function load(locale) {
 // Keys whose locales may use different placeholders, because the code passes several forms
 // of the same value and each language picks one.
 const PLACEHOLDER_CHOICE = {
+  'date.both': 'src/web/views.cc passes {y} {m} {d} {month} {era} {ey}; each language writes a date its own way',
+  'date.western': 'src/web/views.cc passes {y} {m} {d} {month}; each language writes a date its own way',
   'forms.date_display': 'src/forms/validate.cc passes {both}, {iso} and {wareki} (ja writes 西暦(和暦) itself)',
 };
 

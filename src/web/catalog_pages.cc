@@ -68,7 +68,7 @@ http::Response procedure_page(App& app, http::Request& req) {
   for (const auto& t : p->attachments) attachments.push_back(localized(t, v.locale));
   view["attachments"] = attachments;
   view["processing_days"] = p->processing_days;
-  view["decide_by"] = format_both(add_business_days(today_jst(), p->processing_days, app.holidays));
+  view["decide_by"] = format_date(app, v.locale, add_business_days(today_jst(), p->processing_days, app.holidays));
   view["online"] = p->online && p->identity != procedures::IdentityLevel::kVerified;
   view["counter"] = p->counter;
   view["needs_account"] = p->identity == procedures::IdentityLevel::kAccount;

@@ -392,7 +392,7 @@ http::Response receipt_page(App& app, http::Request& req) {
   view["receipt"] = flash["receipt"];
   view["access_code"] = flash.value("code", "");
   view["guest"] = flash.value("guest", true);
-  view["decide_by"] = format_both(due);
+  view["decide_by"] = format_date(app, v.locale, due);
   view["fee"] = format_yen(app, v.locale, fee);
   view["has_fee"] = fee > 0;
   return web::page(app, v, req, 200, "receipt", view, "receipt.title");

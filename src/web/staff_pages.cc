@@ -119,7 +119,7 @@ http::Response case_page(App& app, http::Request& req) {
                                                  ? app.catalog.organisation().roles.at(def->route[a->step]).title.get(v.locale)
                                                  : def->route[a->step];
     view["submitted"] = format_time(a->submitted_at);
-    view["due"] = format_both(a->due_date);
+    view["due"] = format_date(app, v.locale, a->due_date);
     view["overdue"] = cases::is_open(a->status) && a->due_date < today_jst();
     view["fee"] = format_yen(app, v.locale, a->fee);
     view["version"] = a->procedure_version.substr(0, 12);

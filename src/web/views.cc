@@ -1,5 +1,7 @@
 #include "web/views.h"
 
+#include <map>
+
 #include "core/wareki.h"
 
 namespace madoguchi::web {
@@ -22,6 +24,22 @@ std::string format_yen(App& app, const std::string& locale, long long yen) {
     grouped += digits[i];
   }
   return app.locales.t(locale, "money.yen", {{"amount", grouped}});
+}
+
+std::string format_date(App& app, const std::string& locale, const Date& d) {
+  if (Locales::html_lang(locale) == "ja") return format_both(d);
+  auto w = to_wareki(d);
+  static const std::map<std::string, std::string> kEraKeys = {
+      {"令和", "era.reiwa"}, {"平成", "era.heisei"}, {"昭和", "era.showa"}, {"大正", "era.taisho"}, {"明治", "era.meiji"}};
+  std::map<std::string, std::string> params = {{"y", std::to_string(d.year)},
+                                               {"m", std::to_string(d.month)},
+                                               {"d", std::to_string(d.day)},
+                                               {"month", app.locales.t(locale, "date.month." + std::to_string(d.month))}};
+  if (!w) return app.locales.t(locale, "date.western", params);
+  auto key = kEraKeys.find(w->era);
+  params["era"] = key != kEraKeys.end() ? app.locales.t(locale, key->second) : w->era;
+  params["ey"] = std::to_string(w->year);
+  return app.locales.t(locale, "date.both", params);
 }
 
 std::string format_time(int64_t unix_seconds) {

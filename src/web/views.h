@@ -15,6 +15,10 @@ Json localized(const procedures::LocalizedText& text, const std::string& locale,
 Json procedure_card(App& app, const procedures::Procedure& p, const std::string& locale);
 // "1,000円" / "無料" via locale strings.
 std::string format_yen(App& app, const std::string& locale, long long yen);
+// A date in both calendars in the visitor's language: ja/ja-easy "2026年12月15日(令和8年12月15日)",
+// other locales from "date.both" with the era's name in that language ("15 December 2026
+// (Reiwa 8)").
+std::string format_date(App& app, const std::string& locale, const Date& d);
 // Date and time in JST for history lists, "2026-11-23 14:55".
 std::string format_time(int64_t unix_seconds);
 // One history line's "what": approvals name the step's role ("承認(係長)"), and the last

@@ -1,6 +1,8 @@
 // Bad input gets a clear 4xx in the page's language and loses nothing already saved.
 #include <gtest/gtest.h>
 
+#include <regex>
+
 #include "support/madoguchi_fixture.h"
 
 namespace madoguchi::test {
@@ -159,6 +161,11 @@ TEST(Operations, CachedCataloguePagesStayPerLanguageAndQuery) {
     EXPECT_NE(search.body.find("/procedures/jidou-teate"), std::string::npos);
     EXPECT_EQ(search.body.find("/procedures/risai\""), std::string::npos);
   }
+  // Dates are written in the page's language, with the era's name in that language.
+  Reply en_proc = c.get("/procedures/risai", {{"Accept-Language", "en"}});
+  EXPECT_TRUE(std::regex_search(en_proc.body, std::regex(R"re([0-9]{1,2} [A-Z][a-z]+ 20[0-9]{2} \(Reiwa [0-9]+\))re"))) << en_proc.body;
+  Reply ja_proc = c.get("/procedures/risai", {{"Accept-Language", "ja"}});
+  EXPECT_NE(ja_proc.body.find("(令和"), std::string::npos);
   // Width- and kana-insensitive: half-width katakana finds the same as full-width.
   Reply kana = c.get("/?q=" + http::percent_encode("ﾘｻｲ"), {{"Accept-Language", "ja"}});
   Reply full = c.get("/?q=" + http::percent_encode("りさい"), {{"Accept-Language", "ja"}});
