@@ -19,22 +19,6 @@ bool is_staff(const Visitor& v) { return v.account && v.account->is_staff(); }
 
 std::string actor_of(const Visitor& v) { return "staff:" + std::to_string(v.account->id); }
 
-// The definition an application was filled against; the current one when unchanged.
-std::optional<procedures::Procedure> definition_for(App& app, store::Transaction& tx,
-                                                    const applications::Application& a) {
-  const procedures::Procedure* current = app.catalog.find(a.procedure_id);
-  if (current && current->version == a.procedure_version) return *current;
-  auto text = applications::version_text(tx, a.procedure_version);
-  if (text.ok()) {
-    std::vector<procedures::Problem> problems;
-    auto p = procedures::parse_procedure(*text, a.procedure_id + "@" + a.procedure_version.substr(0, 12),
-                                         app.catalog.organisation(), &problems);
-    if (p.ok()) return *p;
-  }
-  if (current) return *current;
-  return std::nullopt;
-}
-
 http::Response queue_page(App& app, http::Request& req) {
   Visitor v = identify(app, req);
   if (!is_staff(v)) return http::Response::redirect("/login?next=%2Fstaff");
@@ -109,7 +93,7 @@ http::Response case_page(App& app, http::Request& req) {
     auto a = applications::find_by_id(tx, *id);
     if (!a.ok() || a->department != v.account->department) return Status::Ok();
     found = true;
-    auto def = definition_for(app, tx, *a);
+    auto def = definition_for(app, tx, a->procedure_id, a->procedure_version);
     if (!def) return Status::Internal("definition missing");
     view["receipt"] = a->receipt;
     view["procedure_title"] = localized(def->title, v.locale);
@@ -185,7 +169,7 @@ http::Response act(App& app, http::Request& req) {
   Status s = store::with_write(*app.store, [&](store::Transaction& tx) {
     auto a = applications::find_by_id(tx, *id);
     if (!a.ok() || a->department != v.account->department) return Status::NotFound("no case");
-    auto def = definition_for(app, tx, *a);
+    auto def = definition_for(app, tx, a->procedure_id, a->procedure_version);
     if (!def) return Status::Internal("definition missing");
     return cases::act(tx, *id, row_version, *action, actor, def->route, field(*posted, "message"), unix_now());
   });

@@ -5,6 +5,7 @@
 #include "applications/applications.h"
 #include "core/receipt.h"
 #include "core/wareki.h"
+#include "forms/form.h"
 #include "web/app.h"
 #include "web/views.h"
 
@@ -71,6 +72,10 @@ http::Response show(App& app, Visitor& v, const http::Request& req, const applic
     auto ev = applications::events(tx, a.id);
     if (!ev.ok()) return ev.status();
     view["history"] = history_view(app, v.locale, *ev, app.catalog.find(a.procedure_id));
+    // What was sent, with the labels of the definition version it was filled against.
+    if (auto def = definition_for(app, tx, a.procedure_id, a.procedure_version)) {
+      view["answers"] = forms::summary_view(*def, a.answers, forms::Context{app.locales, v.locale, today_jst()});
+    }
     // The newest correction request's message, shown prominently while a fix is awaited.
     for (auto it = ev->rbegin(); it != ev->rend(); ++it) {
       if (it->action == "correction") {

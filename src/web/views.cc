@@ -2,6 +2,7 @@
 
 #include <map>
 
+#include "applications/applications.h"
 #include "core/wareki.h"
 
 namespace madoguchi::web {
@@ -79,6 +80,26 @@ Json procedure_card(App& app, const procedures::Procedure& p, const std::string&
   auto dept = app.catalog.organisation().departments.find(p.department);
   if (dept != app.catalog.organisation().departments.end()) card["department"] = localized(dept->second, locale);
   return card;
+}
+
+}  // namespace madoguchi::web
+
+namespace madoguchi::web {
+
+std::optional<procedures::Procedure> definition_for(App& app, store::Transaction& tx,
+                                                    const std::string& procedure_id,
+                                                    const std::string& version) {
+  const procedures::Procedure* current = app.catalog.find(procedure_id);
+  if (current && current->version == version) return *current;
+  auto text = applications::version_text(tx, version);
+  if (text.ok()) {
+    std::vector<procedures::Problem> problems;
+    auto p = procedures::parse_procedure(*text, procedure_id + "@" + version.substr(0, 12),
+                                         app.catalog.organisation(), &problems);
+    if (p.ok()) return *p;
+  }
+  if (current) return *current;
+  return std::nullopt;
 }
 
 }  // namespace madoguchi::web

@@ -115,3 +115,57 @@ TEST(Cli, UnknownConfigKeyIsRefusedWithItsLine) {
 
 }  // namespace
 }  // namespace madoguchi::test
+
+namespace madoguchi::test {
+namespace {
+
+TEST(DefinitionVersions, AnswersAreShownWithTheVersionTheyWereFilledAgainst) {
+  MadoguchiServer probe;
+  fs::path dir = probe.dir() / "procedures-v";
+  fs::create_directories(dir);
+  for (const auto& e : fs::directory_iterator(fs::path(MADOGUCHI_SOURCE_DIR) / "procedures")) {
+    fs::copy_file(e.path(), dir / e.path().filename());
+  }
+  MadoguchiServer server("procedures = \"" + dir.string() + "\"");
+  ASSERT_TRUE(server.add_staff("b1", "staff-password-01", "防災 担当", "bousai", "tanto"));
+  ASSERT_TRUE(server.start()) << server.output();
+  std::string code, receipt;
+  {
+    HttpClient guest(server.port());
+    receipt = submit_risai_as_guest(guest, &code);
+    ASSERT_FALSE(receipt.empty());
+  }
+  ASSERT_EQ(server.stop(), 0);
+  // The ward renames a label; the application keeps the wording the resident answered.
+  std::ifstream in(dir / "risai.yaml");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string old_label = "電話番号(日中の連絡先)";
+  size_t at = text.find(old_label);
+  ASSERT_NE(at, std::string::npos);
+  text.replace(at, old_label.size(), "連絡のつく電話番号");
+  std::ofstream(dir / "risai.yaml", std::ios::trunc) << text;
+  ASSERT_TRUE(server.start()) << server.output();
+
+  HttpClient staff(server.port());
+  ASSERT_TRUE(sign_in(staff, "b1", "staff-password-01"));
+  std::smatch m;
+  Reply queue = staff.get("/staff");
+  ASSERT_TRUE(std::regex_search(queue.body, m, std::regex("href=\"(/staff/cases/[0-9]+)\">" + receipt)));
+  Reply case_page = staff.get(m[1].str());
+  EXPECT_NE(case_page.body.find(old_label), std::string::npos);
+  EXPECT_EQ(case_page.body.find("連絡のつく電話番号"), std::string::npos);
+
+  HttpClient guest(server.port());
+  Reply form = guest.get("/status");
+  Reply status = guest.post_form("/status", {{"csrf", csrf_of(form.body)}, {"receipt", receipt}, {"code", code}});
+  EXPECT_NE(status.body.find(old_label), std::string::npos);
+  // A new application uses the new wording.
+  Reply proc = guest.get("/procedures/risai");
+  Reply start = guest.post_form("/procedures/risai/start", {{"csrf", csrf_of(proc.body)}});
+  Reply first = guest.get(location_of(start));
+  Reply next = guest.post_multipart(post_action_of(first.body), {{"csrf", csrf_of(first.body)}, {"action", "next"}, {"f.relationship", "head"}}, {});
+  EXPECT_NE(guest.get(location_of(next)).body.find("連絡のつく電話番号"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace madoguchi::test
