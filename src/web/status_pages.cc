@@ -2,6 +2,8 @@
 // history, a guest's lookup by receipt number + access code, and starting a correction.
 #include <spdlog/spdlog.h>
 
+#include <functional>
+
 #include "applications/applications.h"
 #include "core/receipt.h"
 #include "core/wareki.h"
@@ -148,19 +150,16 @@ http::Response lookup(App& app, http::Request& req) {
   return show(app, v, req, *found, code);
 }
 
-// A guest starts a correction by proving ownership again with receipt number + access code.
-http::Response guest_correction(App& app, http::Request& req) {
-  Visitor v = identify(app, req);
-  auto posted = http::parse_urlencoded(req.body);
-  if (!posted.ok()) return error_page(app, v, req, 400, "error.bad_request");
-  if (!csrf_ok(v, *posted)) return error_page(app, v, req, 403, "error.csrf");
-  auto receipt = canonical_receipt_number(field(*posted, "receipt"));
-  std::string code = field(*posted, "code");
+// Opens the correction draft of an application awaiting a correction, for a visitor whom
+// `owns` accepts, and sends them to its check page (they change only what is needed).
+http::Response open_correction_for(App& app, Visitor& v, const http::Request& req, const std::string& typed_receipt,
+                                   const std::function<bool(store::Transaction&, const applications::Application&)>& owns) {
+  auto receipt = canonical_receipt_number(typed_receipt);
   if (!receipt) return error_page(app, v, req, 404, "error.no_application");
   int64_t draft_id = 0;
   Status s = store::with_write(*app.store, [&](store::Transaction& tx) {
     auto a = applications::find_by_receipt(tx, *receipt);
-    if (!a.ok() || !applications::access_code_matches(tx, a->id, code)) return Status::NotFound("no application");
+    if (!a.ok() || !owns(tx, *a)) return Status::NotFound("no application");
     if (a->status != "correction") return Status::Conflict("no correction requested");
     applications::Owner o{v.session->token_hash, std::nullopt};
     if (v.account) o.account_id = v.account->id;
@@ -174,27 +173,30 @@ http::Response guest_correction(App& app, http::Request& req) {
   return http::Response::redirect("/drafts/" + std::to_string(draft_id) + "/check");
 }
 
+// A guest proves ownership again with receipt number + access code.
+http::Response guest_correction(App& app, http::Request& req) {
+  Visitor v = identify(app, req);
+  auto posted = http::parse_urlencoded(req.body);
+  if (!posted.ok()) return error_page(app, v, req, 400, "error.bad_request");
+  if (!csrf_ok(v, *posted)) return error_page(app, v, req, 403, "error.csrf");
+  std::string code = field(*posted, "code");
+  return open_correction_for(app, v, req, field(*posted, "receipt"),
+                             [&](store::Transaction& tx, const applications::Application& a) {
+                               return applications::access_code_matches(tx, a.id, code);
+                             });
+}
+
+// A signed-in resident corrects their own application.
 http::Response start_correction(App& app, http::Request& req) {
   Visitor v = identify(app, req);
   auto posted = http::parse_urlencoded(req.body);
   if (!posted.ok()) return error_page(app, v, req, 400, "error.bad_request");
   if (!csrf_ok(v, *posted)) return error_page(app, v, req, 403, "error.csrf");
-  auto receipt = canonical_receipt_number(req.params["receipt"]);
-  if (!receipt || !v.account) return error_page(app, v, req, 404, "error.no_application");
-  int64_t draft_id = 0;
-  Status s = store::with_write(*app.store, [&](store::Transaction& tx) {
-    auto a = applications::find_by_receipt(tx, *receipt);
-    if (!a.ok() || !a->account_id || *a->account_id != v.account->id) return Status::NotFound("no application");
-    if (a->status != "correction") return Status::Conflict("no correction requested");
-    applications::Owner o{v.session->token_hash, v.account->id};
-    auto d = applications::open_correction(tx, o, *a, unix_now());
-    if (!d.ok()) return d.status();
-    draft_id = d->id;
-    return Status::Ok();
-  });
-  if (s.code() == Status::Code::kNotFound) return error_page(app, v, req, 404, "error.no_application");
-  if (!s.ok()) return error_page(app, v, req, 409, "error.conflict");
-  return http::Response::redirect("/drafts/" + std::to_string(draft_id) + "/check");
+  if (!v.account) return error_page(app, v, req, 404, "error.no_application");
+  return open_correction_for(app, v, req, req.params["receipt"],
+                             [&](store::Transaction&, const applications::Application& a) {
+                               return a.account_id && *a.account_id == v.account->id;
+                             });
 }
 
 }  // namespace
