@@ -50,3 +50,13 @@ size_t char_count(std::string_view s);
 std::string search_fold(std::string_view s);
 
 }  // namespace madoguchi::ja
+
+namespace madoguchi::ja {
+
+// Removes an ASCII space standing between two CJK characters (kanji, kana, CJK punctuation,
+// full-width forms). YAML folds a multi-line text with spaces, which Japanese and Chinese prose
+// never has between characters; やさしい日本語 and Korean use spaces on purpose and must not go
+// through this.
+std::string remove_spaces_between_cjk(std::string_view s);
+
+}  // namespace madoguchi::ja

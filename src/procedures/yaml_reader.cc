@@ -1,5 +1,7 @@
 #include "procedures/yaml_reader.h"
 
+#include "ja/text.h"
+
 #include <algorithm>
 #include <map>
 
@@ -222,7 +224,7 @@ LocalizedText YamlReader::localized_node(const YAML::Node& n, const std::string&
                                          bool require_ja) {
   LocalizedText text;
   if (n.IsScalar()) {
-    if (!n.Scalar().empty()) text.by_locale["ja"] = n.Scalar();
+    if (!n.Scalar().empty()) text.by_locale["ja"] = ja::remove_spaces_between_cjk(n.Scalar());
   } else if (n.IsMap()) {
     std::set<std::string> locales(Locales::ids().begin(), Locales::ids().end());
     check_keys(n, locales, what);
@@ -233,7 +235,11 @@ LocalizedText YamlReader::localized_node(const YAML::Node& n, const std::string&
                                 " must be a non-empty string.");
         continue;
       }
-      text.by_locale[it->first.Scalar()] = it->second.Scalar();
+      const std::string& locale = it->first.Scalar();
+      // Folded YAML joins lines with a space; Japanese and Chinese prose has none.
+      text.by_locale[locale] = (locale == "ja" || locale == "zh-Hans")
+                                   ? ja::remove_spaces_between_cjk(it->second.Scalar())
+                                   : it->second.Scalar();
     }
   } else {
     problem(n, what + " must be a text or a mapping of locale to text, but it is " +

@@ -208,3 +208,19 @@ TEST(JaTextTest, SearchFoldEquivalences) {
 
 }  // namespace
 }  // namespace madoguchi::ja
+
+namespace {
+
+TEST(CjkSpaces, FoldedLinesJoinWithoutASpaceBetweenCjkCharacters) {
+  using madoguchi::ja::remove_spaces_between_cjk;
+  EXPECT_EQ(remove_spaces_between_cjk("準半壊・ 準半壊に至らない"), "準半壊・準半壊に至らない");
+  EXPECT_EQ(remove_spaces_between_cjk("応急修理、 税や"), "応急修理、税や");
+  EXPECT_EQ(remove_spaces_between_cjk("𠮷田 さん"), "𠮷田さん");
+  // Spaces next to Latin letters or digits stay.
+  EXPECT_EQ(remove_spaces_between_cjk("1通 300円"), "1通 300円");
+  EXPECT_EQ(remove_spaces_between_cjk("My Number カード"), "My Number カード");
+  EXPECT_EQ(remove_spaces_between_cjk("全角　スペース"), "全角　スペース");  // U+3000 is not ASCII space
+  EXPECT_EQ(remove_spaces_between_cjk(""), "");
+}
+
+}  // namespace
