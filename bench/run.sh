@@ -14,8 +14,8 @@
 #   ROUNDS=3              rounds of (a) and of (b)
 #   DURATION=10s          length of each measured wrk run;  WARMUP=2s before the rounds
 #   WRK_THREADS=2 WRK_CONNECTIONS=64
-#   SERVER_THREADS=0      madoguchi `threads` (0 = one per core, the default)
-#   NGINX_WORKERS=        nginx worker_processes; default: as many as madoguchi's threads
+#   SERVER_THREADS=0      madoguchi `threads` (0 = the default: four per core, at least 8)
+#   NGINX_WORKERS=        nginx worker_processes; default: one per core
 #   CONCURRENCY=64 WAVES=4  submit_load: 64 concurrent residents, 4 after one another per slot
 #   SQLITE_SECONDS=5      length of each sqlite_insert run
 #   PERF=1                then profile madoguchi in extra, unmeasured runs (perf record -e cpu-clock
@@ -43,6 +43,10 @@ PERF_WAVES="${PERF_WAVES:-8}"
 KEEP="${KEEP:-0}"
 
 die() { echo "bench: $*" >&2; exit 1; }
+# One benchmark at a time on this machine (bench/pg.sh takes the same lock): two load runs at
+# once would measure each other.
+exec 9>/tmp/madoguchi-bench.lock
+flock 9
 for tool in wrk nginx curl ps ss; do
   command -v "$tool" >/dev/null 2>&1 || die "$tool is missing (prerequisites: bench/README.md)"
 done
@@ -143,8 +147,9 @@ sleep 1
 RSS_IDLE="$(rss_mib "$SERVER_PID")"
 THREADS_USED="$(ls /proc/"$SERVER_PID"/task | wc -l)"
 WORKERS="${SERVER_THREADS}"
-[ "$WORKERS" = 0 ] && WORKERS="$(nproc)"
-NGINX_WORKERS="${NGINX_WORKERS:-$WORKERS}"
+[ "$WORKERS" = 0 ] && WORKERS="$(( $(nproc) * 4 > 8 ? $(nproc) * 4 : 8 ))"
+# nginx never blocks in a handler: one event-driven worker per core is its best setting.
+NGINX_WORKERS="${NGINX_WORKERS:-$(nproc)}"
 
 # ---------------------------------------------------------------- (a) catalogue vs nginx
 curl -fsS -D "$T/home.headers" -o "$T/www/index.html" "$BASE/"

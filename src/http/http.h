@@ -101,7 +101,7 @@ std::string percent_encode(std::string_view s);
 
 struct ServerOptions {
   std::string listen = "127.0.0.1:8080";  // "host:port"; port 0 picks a free one
-  int threads = 0;                        // 0 = hardware concurrency
+  int threads = 0;                        // 0 = four per core, at least 8
   size_t max_body_bytes = 32 * 1024 * 1024;
   size_t max_header_bytes = 16 * 1024;
   int read_timeout_seconds = 30;  // a client that has not sent a whole request by then is cut
