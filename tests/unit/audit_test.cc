@@ -177,6 +177,49 @@ TEST_F(AuditTest, DeletingAMiddleEntryIsFoundAtTheNextOne) {
   EXPECT_NE(n.status().message().find("audit entry 3 "), std::string::npos) << n.status().message();
 }
 
+TEST_F(AuditTest, DeletingTheNewestEntriesIsFoundAgainstAnAnchorKeptElsewhere) {
+  record_three();
+  Result<Anchor> head = Status::Internal("not run");
+  ASSERT_TRUE(store::with_read(*store_, [&](store::Transaction& tx) {
+                head = verify_against(tx, std::nullopt);
+                return Status::Ok();
+              }).ok());
+  ASSERT_TRUE(head.ok()) << head.status().message();
+  EXPECT_EQ(head->id, 3);
+  EXPECT_EQ(head->hash, rows().back().str(2));
+  // The anchor as printed and typed back in.
+  auto anchor = parse_anchor("3:" + head->hash);
+  ASSERT_TRUE(anchor.ok()) << anchor.status().message();
+  auto check = [&] {
+    Result<Anchor> out = Status::Internal("not run");
+    EXPECT_TRUE(store::with_read(*store_, [&](store::Transaction& tx) {
+                  out = verify_against(tx, *anchor);
+                  return Status::Ok();
+                }).ok());
+    return out;
+  };
+  EXPECT_TRUE(check().ok()) << "nothing removed";
+  raw("DELETE FROM audit_log WHERE id = 3");
+  EXPECT_TRUE(verify_now().ok()) << "the shorter chain is consistent: the chain alone cannot tell";
+  auto after = check();
+  ASSERT_FALSE(after.ok());
+  EXPECT_NE(after.status().message().find("anchored audit entry 3 is missing"), std::string::npos)
+      << after.status().message();
+}
+
+TEST(AuditAnchor, MalformedAnchorsAreRefused) {
+  EXPECT_FALSE(parse_anchor("").ok());
+  EXPECT_FALSE(parse_anchor("3").ok());
+  EXPECT_FALSE(parse_anchor(":abc").ok());
+  EXPECT_FALSE(parse_anchor("x:" + std::string(64, 'a')).ok());
+  EXPECT_FALSE(parse_anchor("0:" + std::string(64, 'a')).ok());
+  EXPECT_FALSE(parse_anchor("3:" + std::string(63, 'a')).ok());
+  EXPECT_FALSE(parse_anchor("3:" + std::string(64, 'A')).ok());
+  auto ok = parse_anchor("12:" + std::string(64, 'f'));
+  ASSERT_TRUE(ok.ok());
+  EXPECT_EQ(ok->id, 12);
+}
+
 TEST_F(AuditTest, DeletingTheFirstEntryIsFound) {
   record_three();
   raw("DELETE FROM audit_log WHERE id = 1");
