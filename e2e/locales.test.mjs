@@ -34,6 +34,7 @@ const PLACEHOLDER_CHOICE = {
   'date.both': 'src/web/views.cc passes {y} {m} {d} {month} {era} {ey}; each language writes a date its own way',
   'date.western': 'src/web/views.cc passes {y} {m} {d} {month}; each language writes a date its own way',
   'forms.date_display': 'src/forms/validate.cc passes {both}, {iso} and {wareki} (ja writes 西暦(和暦) itself)',
+  'forms.date_display_era_first': 'src/forms/validate.cc passes {iso}, {wareki}, {year}, {month} and {day} (ja writes 和暦(西暦) itself)',
 };
 
 const placeholders = (s) => [...String(s).matchAll(/\{[a-z_]+\}/g)].map((m) => m[0]).sort().join(' ');

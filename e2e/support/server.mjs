@@ -19,19 +19,24 @@ export function binaryPath() {
 }
 
 // Returns { base, accounts: { resident: {login, password}, 'kodomo-tanto': {...}, ... },
-// output(), stop() }.
-export async function startServer() {
+// output(), stop() }. proceduresDir: serve other definitions than the repository's (a test's
+// copy with one translation taken out, to see the fallback marked). extraConfig: more
+// madoguchi.toml lines (e.g. ['session_seconds = 20'] for the session timeout test).
+export async function startServer({ proceduresDir = null, extraConfig = [] } = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), 'madoguchi-e2e-'));
   const config = path.join(dir, 'madoguchi.toml');
   const q = (s) => JSON.stringify(s);
   writeFileSync(config, [
     `store = ${q('sqlite:' + path.join(dir, 'madoguchi.db'))}`,
-    `procedures = ${q(path.join(repo, 'procedures'))}`,
+    `procedures = ${q(proceduresDir || path.join(repo, 'procedures'))}`,
     `templates = ${q(path.join(repo, 'templates'))}`,
     `locales = ${q(path.join(repo, 'locales'))}`,
     `static = ${q(process.env.MADOGUCHI_STATIC || path.join(repo, 'static'))}`,  // override: to try a broken stylesheet
     `holidays = ${q(path.join(repo, 'generated', 'holidays.tsv'))}`,
+    // The small committed extract (scripts/gen-postal.mjs --extract), as in the C++ tests.
+    `postal = ${q(path.join(repo, 'tests', 'data', 'postal.tsv'))}`,
     'threads = 2',
+    ...extraConfig,
     '',
   ].join('\n'));
 

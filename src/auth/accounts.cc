@@ -1,5 +1,6 @@
 #include "auth/accounts.h"
 
+#include <algorithm>
 #include <string_view>
 
 #include "auth/crypto.h"
@@ -80,8 +81,12 @@ Status set_password(store::Transaction& tx, const std::string& login, const std:
   return *r == 1 ? Status::Ok() : Status::NotFound("no account " + login);
 }
 
+int64_t touch_period(std::chrono::seconds lifetime) {
+  return std::max<int64_t>(1, std::min<int64_t>(kSessionTouchSeconds, lifetime.count() / 4));
+}
+
 Result<Session> create_session(store::Transaction& tx, std::optional<int64_t> account_id,
-                               int64_t now, int hours, std::string* token) {
+                               int64_t now, std::chrono::seconds lifetime, std::string* token) {
   *token = random_token();
   Session s;
   s.token_hash = sha256_hex(*token);
@@ -91,13 +96,15 @@ Result<Session> create_session(store::Transaction& tx, std::optional<int64_t> ac
   auto r = tx.exec(
       "INSERT INTO sessions (token_hash, account_id, csrf, created_at, last_seen, expires_at) "
       "VALUES (?, ?, ?, ?, ?, ?)",
-      {s.token_hash, acc, s.csrf, now, now, now + int64_t{hours} * 3600});
+      {s.token_hash, acc, s.csrf, now, now, now + int64_t{lifetime.count()}});
   if (!r.ok()) return r.status();
+  s.last_seen = now;
+  s.expires_at = now + int64_t{lifetime.count()};
   return s;
 }
 
 Result<Session> load_session(store::Transaction& tx, const std::string& token, int64_t now,
-                             int hours, bool slide) {
+                             std::chrono::seconds lifetime, bool slide) {
   if (token.empty() || token.size() > 100) return Status::NotFound("no session");
   std::string hash = sha256_hex(token);
   auto rows = tx.query("SELECT account_id, csrf, last_seen, expires_at, flash FROM sessions WHERE token_hash = ?", {hash});
@@ -108,13 +115,37 @@ Result<Session> load_session(store::Transaction& tx, const std::string& token, i
   if (!rows->at(0).is_null(0)) s.account_id = rows->at(0).i64(0);
   s.csrf = rows->at(0).str(1);
   s.last_seen = rows->at(0).i64(2);
+  s.expires_at = rows->at(0).i64(3);
   s.flash = rows->at(0).str(4);
-  if (slide && now - s.last_seen > kSessionTouchSeconds) {
+  if (slide && now - s.last_seen > touch_period(lifetime)) {
     auto r = tx.exec("UPDATE sessions SET last_seen = ?, expires_at = ? WHERE token_hash = ?",
-                     {now, now + int64_t{hours} * 3600, hash});
+                     {now, now + int64_t{lifetime.count()}, hash});
     if (!r.ok()) return r.status();
     s.last_seen = now;
+    s.expires_at = now + int64_t{lifetime.count()};
   }
+  return s;
+}
+
+Result<Session> extend_session(store::Transaction& tx, const std::string& token_hash, int64_t now,
+                               std::chrono::seconds lifetime) {
+  // Only a live session is extended: an expired one stays expired, so a stolen old cookie
+  // cannot be revived through this door.
+  auto r = tx.exec("UPDATE sessions SET last_seen = ?, expires_at = ? WHERE token_hash = ? AND expires_at > ?",
+                   {now, now + int64_t{lifetime.count()}, token_hash, now});
+  if (!r.ok()) return r.status();
+  if (*r == 0) return Status::NotFound("no session");
+  auto rows = tx.query("SELECT account_id, csrf, last_seen, expires_at, flash FROM sessions WHERE token_hash = ?",
+                       {token_hash});
+  if (!rows.ok()) return rows.status();
+  if (rows->empty()) return Status::NotFound("no session");
+  Session s;
+  s.token_hash = token_hash;
+  if (!rows->at(0).is_null(0)) s.account_id = rows->at(0).i64(0);
+  s.csrf = rows->at(0).str(1);
+  s.last_seen = rows->at(0).i64(2);
+  s.expires_at = rows->at(0).i64(3);
+  s.flash = rows->at(0).str(4);
   return s;
 }
 

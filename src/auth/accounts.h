@@ -3,6 +3,7 @@
 // let anyone sign in.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -45,19 +46,37 @@ struct Session {
   std::optional<int64_t> account_id;
   std::string csrf;
   int64_t last_seen = 0;
+  int64_t expires_at = 0;  // unix seconds; pages tell the browser how long is left
   std::string flash;  // JSON set by set_flash, "" when none
 };
 // How stale last_seen may get before the expiry slides (one write per session per period).
 constexpr int64_t kSessionTouchSeconds = 300;
 
+// How stale last_seen may get before a request slides the expiry: kSessionTouchSeconds, or a
+// quarter of the lifetime when that is shorter, so short sessions still slide on activity.
+int64_t touch_period(std::chrono::seconds lifetime);
+
 // A new session (guest when account_id is empty); *token receives the cookie value.
 Result<Session> create_session(store::Transaction& tx, std::optional<int64_t> account_id,
-                               int64_t now, int hours, std::string* token);
+                               int64_t now, std::chrono::seconds lifetime, std::string* token);
+inline Result<Session> create_session(store::Transaction& tx, std::optional<int64_t> account_id,
+                                      int64_t now, int hours, std::string* token) {
+  return create_session(tx, account_id, now, std::chrono::hours(hours), token);
+}
 // The live session for a cookie value, sliding its expiry (written at most every
-// kSessionTouchSeconds) unless `slide` is false, which makes it a pure read that can run in a
+// touch_period) unless `slide` is false, which makes it a pure read that can run in a
 // read transaction. NotFound when unknown or expired.
 Result<Session> load_session(store::Transaction& tx, const std::string& token, int64_t now,
-                             int hours, bool slide = true);
+                             std::chrono::seconds lifetime, bool slide = true);
+inline Result<Session> load_session(store::Transaction& tx, const std::string& token, int64_t now,
+                                    int hours, bool slide = true) {
+  return load_session(tx, token, now, std::chrono::hours(hours), slide);
+}
+// Slides a live session's expiry to now + lifetime at once, whatever touch_period says (the
+// resident asked to keep the session: "Continue" on the timeout warning). NotFound when the
+// session is unknown or already expired.
+Result<Session> extend_session(store::Transaction& tx, const std::string& token_hash, int64_t now,
+                               std::chrono::seconds lifetime);
 Status delete_session(store::Transaction& tx, const std::string& token_hash);
 // Keeps a small JSON value with the session until replaced (the last receipt shown).
 Status set_flash(store::Transaction& tx, const std::string& token_hash, const std::string& json);

@@ -16,9 +16,10 @@ Status load_config_file(const std::string& path, Config* c) {
                            std::string(e.description()));
   }
   static const std::set<std::string> kKnown = {
-      "listen", "store", "procedures", "templates", "locales", "static", "holidays", "threads",
+      "listen", "store", "procedures", "templates", "locales", "static", "holidays", "postal", "threads",
       "max_body_bytes", "max_file_bytes", "max_application_bytes", "read_timeout_seconds",
-      "session_hours", "secure_cookies"};
+      "session_hours", "session_seconds", "session_warning_seconds", "secure_cookies",
+      "housekeeping_minutes", "draft_retention_days"};
   for (const auto& [key, node] : tbl) {
     if (!kKnown.count(std::string(key.str()))) {
       return Status::Invalid(path + ":" + std::to_string(key.source().begin.line) +
@@ -51,11 +52,14 @@ Status load_config_file(const std::string& path, Config* c) {
   };
   for (Status s : {str("listen", &c->listen), str("store", &c->store), str("procedures", &c->procedures),
                    str("templates", &c->templates), str("locales", &c->locales), str("static", &c->static_dir),
-                   str("holidays", &c->holidays), num("threads", &c->threads, 0),
+                   str("holidays", &c->holidays), str("postal", &c->postal), num("threads", &c->threads, 0),
                    num("max_body_bytes", &c->max_body_bytes, 1), num("max_file_bytes", &c->max_file_bytes, 1),
                    num("max_application_bytes", &c->max_application_bytes, 1),
                    num("read_timeout_seconds", &c->read_timeout_seconds, 1),
-                   num("session_hours", &c->session_hours, 1)}) {
+                   num("session_hours", &c->session_hours, 1), num("session_seconds", &c->session_seconds, 0),
+                   num("session_warning_seconds", &c->session_warning_seconds, 0),
+                   num("housekeeping_minutes", &c->housekeeping_minutes, 0),
+                   num("draft_retention_days", &c->draft_retention_days, 1)}) {
     if (!s.ok()) return s;
   }
   if (const toml::node* n = tbl.get("secure_cookies")) {

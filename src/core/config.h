@@ -2,6 +2,7 @@
 // which win. Every key has a default so an empty file is a valid configuration.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include "core/status.h"
@@ -16,13 +17,24 @@ struct Config {
   std::string locales = "locales";
   std::string static_dir = "static";
   std::string holidays = "generated/holidays.tsv";
-  int threads = 0;                         // 0 = one per core
+  std::string postal = "generated/postal.tsv";  // "" = no postal code lookup
+  int threads = 0;                         // 0 = four per core, at least 8
   long long max_body_bytes = 32 << 20;     // a request body, uploads included
   long long max_file_bytes = 10 << 20;     // one attached file
   long long max_application_bytes = 30 << 20;  // all files of one application
   int read_timeout_seconds = 30;
   int session_hours = 8;                   // a session idle this long expires
+  int session_seconds = 0;                 // when > 0, the lifetime in seconds (wins over hours)
+  int session_warning_seconds = 300;       // pages warn this long before the session expires
   bool secure_cookies = false;             // set true behind HTTPS
+  int housekeeping_minutes = 15;           // expiry jobs' period (all nodes together); 0 = none here
+  int draft_retention_days = 30;           // a signed-in resident's unsaved-for-this-long draft goes
+
+  // How long an idle session lives: session_seconds when set (short lifetimes for tests or
+  // shared terminals), else session_hours.
+  int64_t session_lifetime_seconds() const {
+    return session_seconds > 0 ? int64_t{session_seconds} : int64_t{session_hours} * 3600;
+  }
 };
 
 // Reads the TOML file at `path` into *config (keys not in the file keep their values).

@@ -53,4 +53,46 @@ std::optional<Date> parse_date_value(const Json& value, bool* incomplete) {
   return parse_date_input(text);
 }
 
+std::string typed_era_key(const std::string& id) { return id + ".typed"; }
+
+void remember_typed_era(Json* scope, const std::string& id, const Json& typed, const Json& stored) {
+  const std::string key = typed_era_key(id);
+  if (typed.is_object()) {
+    // Freshly posted parts: a valid date typed with an era keeps that era and the year as
+    // typed (63, 元, ６３); one typed in 西暦 needs nothing, its ISO year is what was typed.
+    std::string era = typed.contains("era") ? trimmed(typed["era"]) : "";
+    const Json* y = typed.contains("year") ? &typed["year"] : nullptr;
+    std::string year = y && y->is_string() ? y->get<std::string>() : "";
+    if (era_name(era) && ja::is_clean_utf8(year) && stored.is_string() &&
+        Date::parse_iso(stored.get<std::string>())) {
+      (*scope)[key] = {{"era", era}, {"year", trim(year)}};
+    } else {
+      scope->erase(key);
+    }
+    return;
+  }
+  // A stored ISO date checked again (validate_page, submit) keeps what it had; anything else
+  // (one typed text such as "S63.4.1", an emptied field) was not typed in era parts.
+  if (!(typed.is_string() && Date::parse_iso(typed.get<std::string>()))) scope->erase(key);
+}
+
+const Json* typed_era_for(const Json& scope, const std::string& id, const Date& date) {
+  if (!scope.is_object()) return nullptr;
+  auto it = scope.find(typed_era_key(id));
+  if (it == scope.end() || !it->is_object()) return nullptr;
+  // Used only while it still names the stored date: if the date changed by any other way
+  // (prefill, an API text), a stale era must not put a wrong year on the page.
+  auto part = [&](const char* k) {
+    auto p = it->find(k);
+    return p != it->end() && p->is_string() ? p->get<std::string>() : std::string();
+  };
+  Json parts = {{"era", part("era")},
+                {"year", part("year")},
+                {"month", std::to_string(date.month)},
+                {"day", std::to_string(date.day)}};
+  bool incomplete = false;
+  auto again = parse_date_value(parts, &incomplete);
+  return again && *again == date && era_name(parts["era"].get<std::string>()) ? &*it : nullptr;
+}
+
 }  // namespace madoguchi::forms::internal

@@ -14,7 +14,9 @@
 // A value that failed validation stays in the answers exactly as typed, so the page shows it
 // again; a valid value is stored normalised (NFKC digits, katakana furigana …). Names and free
 // text are stored exactly as typed (only surrounding spaces go). A date that is not valid yet
-// holds its typed parts {"era","year","month","day"} (era "" = 西暦, or R H S T M). Empty
+// holds its typed parts {"era","year","month","day"} (era "" = 西暦, or R H S T M); a valid
+// date typed in 和暦 keeps the era and year as typed under "<id>.typed" next to its ISO
+// string, so that it is shown again as typed (internal.h, typed_era_key). Empty
 // answers are "" / [] / an object of empty parts; group rows hold every child's key.
 //
 // HTML names: "f.<id>" for simple fields, "f.<id>.<part>" for name/address/date parts (a date
@@ -89,6 +91,12 @@ void prune_hidden(const procedures::Procedure& proc, Json* answers);
 
 // The ids of file attachments referenced anywhere in the answers.
 std::vector<std::string> attachment_ids(const procedures::Procedure& proc, const Json& answers);
+
+// Placeholders in a group's template_row (page_view): the row's index in HTML names and ids
+// ("f.children.__row__.child_name"), and its number as people count in legends and button
+// text. static/madoguchi.js replaces them when it clones the row.
+inline constexpr const char* kRowIndexToken = "__row__";
+inline constexpr const char* kRowNumberToken = "__n__";
 
 // Data for templates/partials/field.mustache for every visible field of `page`:
 // a JSON array of field views (see docs/procedure-format.md, "Rendering"), with values,

@@ -74,8 +74,18 @@ void check_fields(const std::vector<Field>& fields, Json* scope, Json* answers, 
 // Date helpers shared by checking and views. The era codes are "" (西暦) and R H S T M.
 const std::vector<std::string>& era_codes();
 std::optional<Date> parse_date_value(const Json& value, bool* incomplete);
-// "2025年4月1日(令和7年4月1日)" in ja; the forms.date_display pattern in other locales.
-std::string display_date(const Context& ctx, const Date& date);
+// A valid date is stored as "YYYY-MM-DD"; when the resident typed it in 和暦, the era and the
+// year as typed ({"era": "S", "year": "63"}) are kept next to it under "<id>.typed" (a key no
+// field id can take), so the page and the check page show 昭和63年 again, not 1988 — also 元
+// and the era of a boundary day (平成31年4月30日 / 令和元年5月1日) as the resident chose it.
+std::string typed_era_key(const std::string& id);
+// After checking field `id`: `typed` is what was checked, `stored` what check_value returned.
+void remember_typed_era(Json* scope, const std::string& id, const Json& typed, const Json& stored);
+// The kept era parts of field `id` in `scope` when they still name `date`, else nullptr.
+const Json* typed_era_for(const Json& scope, const std::string& id, const Date& date);
+// "2025年4月1日(令和7年4月1日)" in ja; the forms.date_display pattern in other locales. With
+// `era_first` (typed in 和暦) the forms.date_display_era_first pattern: 「令和7年4月1日(2025年4月1日)」.
+std::string display_date(const Context& ctx, const Date& date, bool era_first = false);
 // 1234.5 → "1,234.5"; integers without a decimal point.
 std::string display_number(double n);
 // Surrounding ASCII white space and 全角 spaces removed; the inside kept as typed.

@@ -28,7 +28,8 @@ class Summary {
              Json* rows);
 
  private:
-  std::string display(const Field& f, const Json& value);
+  // `scope` holds the answer (the answers or a group row), for what was kept next to it.
+  std::string display(const Field& f, const Json& value, const Json& scope);
   std::string option_label(const Field& f, const std::string& value) {
     if (f.type == FieldType::kYesNo) {
       return value == "yes" ? text(ctx_, "forms.yes") : value == "no" ? text(ctx_, "forms.no") : value;
@@ -41,16 +42,20 @@ class Summary {
   const Context& ctx_;
 };
 
-std::string Summary::display(const Field& f, const Json& value) {
+std::string Summary::display(const Field& f, const Json& value, const Json& scope) {
   if (is_empty(value)) return text(ctx_, "forms.not_answered");
   switch (f.type) {
     case FieldType::kDate: {
       bool incomplete = false;
       if (value.is_string()) {
-        if (auto d = Date::parse_iso(value.get<std::string>())) return display_date(ctx_, *d);
+        if (auto d = Date::parse_iso(value.get<std::string>())) {
+          return display_date(ctx_, *d, typed_era_for(scope, f.id, *d) != nullptr);
+        }
         return value.get<std::string>();
       }
-      if (auto d = parse_date_value(value, &incomplete)) return display_date(ctx_, *d);
+      if (auto d = parse_date_value(value, &incomplete)) {
+        return display_date(ctx_, *d, !str_of(value, "era").empty());
+      }
       return collapse_spaces(str_of(value, "year") + " " + str_of(value, "month") + " " +
                              str_of(value, "day"));
     }
@@ -121,7 +126,7 @@ void Summary::level(const std::vector<Field>& fields, const Json& scope, const J
       continue;
     }
     std::string shown_value =
-        f.type == FieldType::kGroup ? text(ctx_, "forms.not_answered") : display(f, value);
+        f.type == FieldType::kGroup ? text(ctx_, "forms.not_answered") : display(f, value, scope);
     rows->push_back({{"label", shown_label},
                      {"label_ja", fb},
                      {"label_lang", fb ? Json("ja") : Json(false)},

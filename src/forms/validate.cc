@@ -40,13 +40,20 @@ void check_fields(const std::vector<Field>& fields, Json* scope, Json* answers, 
     }
     Json current = scope->contains(f.id) ? (*scope)[f.id] : Json();
     (*scope)[f.id] = check_value(f, current, name, label_for(ctx, f, group, row_index), ctx, errors);
+    if (f.type == FieldType::kDate) remember_typed_era(scope, f.id, current, (*scope)[f.id]);
   }
 }
 
-std::string display_date(const Context& ctx, const Date& date) {
-  std::string both = format_both(date);
-  return text(ctx, "forms.date_display",
-              {{"both", both}, {"iso", date.iso()}, {"wareki", format_wareki(date)}});
+std::string display_date(const Context& ctx, const Date& date, bool era_first) {
+  std::map<std::string, std::string> params = {{"both", format_both(date)},
+                                               {"iso", date.iso()},
+                                               {"wareki", format_wareki(date)},
+                                               {"year", std::to_string(date.year)},
+                                               {"month", std::to_string(date.month)},
+                                               {"day", std::to_string(date.day)}};
+  // Before 1873 there is no era date to put first.
+  bool wareki = !params["wareki"].empty();
+  return text(ctx, era_first && wareki ? "forms.date_display_era_first" : "forms.date_display", params);
 }
 
 std::string display_number(double n) {

@@ -30,7 +30,7 @@ Json base_view() {
       {"files", Json::array()}, {"has_files", false}, {"accept", ""}, {"multiple", false},
       {"children", Json::array()},
       {"rows", Json::array()}, {"has_rows", false}, {"can_add", false}, {"add_value", ""},
-      {"add_text", ""},
+      {"add_text", ""}, {"template_row", false}, {"min_items", 0}, {"max_items", 0},
       {"date_display", ""}, {"has_date_display", false},
   };
   for (const char* flag : {"is_text", "is_textarea", "is_number", "is_integer", "is_date",
@@ -90,7 +90,7 @@ class ViewBuilder {
   void add_errors(Json& v, const std::vector<std::string>& ids);
   void fill_simple(Json& v, const Field& f, const Json& value);
   void fill_options(Json& v, const Field& f, const Json& value);
-  void fill_parts(Json& v, const Field& f, const Json& value);
+  void fill_parts(Json& v, const Field& f, const Json& value, const Json& scope);
   void fill_files(Json& v, const Field& f, const Json& value);
   void fill_group(Json& v, const Field& f, const Json& value, const std::set<std::string>& local_ids);
   Json condition_json(const Condition& c, const std::string& prefix, const Json* row,
@@ -194,7 +194,7 @@ void ViewBuilder::fill_options(Json& v, const Field& f, const Json& value) {
   v["is_choice"] = f.type != FieldType::kSelect;
 }
 
-void ViewBuilder::fill_parts(Json& v, const Field& f, const Json& value) {
+void ViewBuilder::fill_parts(Json& v, const Field& f, const Json& value, const Json& scope) {
   Json shown = value;
   if (f.type == FieldType::kDate) {
     shown = Json::object();
@@ -202,7 +202,14 @@ void ViewBuilder::fill_parts(Json& v, const Field& f, const Json& value) {
       if (auto d = Date::parse_iso(value.get<std::string>())) {
         shown = {{"era", ""}, {"year", std::to_string(d->year)},
                  {"month", std::to_string(d->month)}, {"day", std::to_string(d->day)}};
-        v["date_display"] = display_date(ctx_, *d);
+        // Typed in 和暦: shown again in 和暦 (昭和 63, not 1988), so going Back or fixing
+        // another field never rewrites what the resident entered.
+        const Json* typed = typed_era_for(scope, f.id, *d);
+        if (typed) {
+          shown["era"] = (*typed)["era"];
+          shown["year"] = (*typed)["year"];
+        }
+        v["date_display"] = display_date(ctx_, *d, typed != nullptr);
         v["has_date_display"] = true;
       } else {
         shown["year"] = value;  // one text from a counter or API client, shown back as typed
@@ -301,21 +308,30 @@ void ViewBuilder::fill_group(Json& v, const Field& f, const Json& value,
   const std::string label = f.label.get(ctx_.locale, &label_ja);
   std::set<std::string> saved = group_siblings_;
   group_siblings_ = siblings;
-  for (size_t i = 0; i < rows.size(); ++i) {
-    std::string number = std::to_string(i + 1);
-    std::string row_name = name + "." + std::to_string(i);
-    Json row_view = {
-        {"index", i},
+  auto row_view = [&](const std::string& index, const std::string& number, Json& row, bool can_remove) {
+    std::string row_name = name + "." + index;
+    return Json{
         {"legend", text(ctx_, "forms.row_legend", {{"label", label}, {"number", number}})},
         {"legend_ja", label_ja},
         {"html_id", html_id(row_name)},
         {"marker_name", row_name + "._row"},
-        {"fields", fields(f.children, rows[i], &rows[i], row_name + ".", local, &f)},
-        {"can_remove", rows.size() > static_cast<size_t>(f.min_items)},
-        {"remove_value", "remove:" + f.id + ":" + std::to_string(i)},
+        {"fields", fields(f.children, row, &row, row_name + ".", local, &f)},
+        {"can_remove", can_remove},
+        {"remove_value", "remove:" + f.id + ":" + index},
         {"remove_text", text(ctx_, "forms.remove_row", {{"label", label}, {"number", number}})}};
-    v["rows"].push_back(std::move(row_view));
+  };
+  for (size_t i = 0; i < rows.size(); ++i) {
+    v["rows"].push_back(row_view(std::to_string(i), std::to_string(i + 1), rows[i],
+                                 rows.size() > static_cast<size_t>(f.min_items)));
   }
+  // An empty row with placeholders for its index and number, rendered from the definition
+  // and the locale like any row, inside a <template>: the script clones it to add a row
+  // without a round trip (docs/procedure-format.md, "Rendering").
+  Json empty = Json::object();
+  for (const auto& c : answer_fields(f.children)) empty[c.field->id] = empty_value(*c.field);
+  v["template_row"] = row_view(kRowIndexToken, kRowNumberToken, empty, true);
+  v["min_items"] = f.min_items;
+  v["max_items"] = f.max_items;
   group_siblings_ = saved;
   v["has_rows"] = !v["rows"].empty();
   v["can_add"] = rows.size() < static_cast<size_t>(f.max_items);
@@ -381,7 +397,7 @@ Json ViewBuilder::field(const Leveled& l, const Json& scope, const Json* row,
     case FieldType::kDate:
     case FieldType::kPersonName:
     case FieldType::kPostalAddress:
-      fill_parts(v, f, value);
+      fill_parts(v, f, value, scope);
       for (const auto& p : v["parts"]) error_ids.push_back(p["html_id"]);
       break;
     case FieldType::kFile:

@@ -43,6 +43,8 @@ bool prune_level(const std::vector<Field>& fields, bool page_shown, Json* scope,
     if (!scope->contains(f.id)) continue;
     bool keep = page_shown && visible(l, *answers, row);
     if (!keep) {
+      // What was kept next to a date goes with it.
+      if (f.type == FieldType::kDate) scope->erase(typed_era_key(f.id));
       if (row) {
         if (!is_empty((*scope)[f.id])) {
           (*scope)[f.id] = empty_value(f);

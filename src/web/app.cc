@@ -2,6 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <chrono>
+
 #include "auth/crypto.h"
 #include "core/date.h"
 
@@ -45,12 +48,13 @@ Visitor identify(App& app, const http::Request& req) {
   // Most requests only read the session; the sliding expiry is written in its own write
   // transaction when it is due, so page views do not queue for SQLite's single writer.
   int64_t now = unix_now();
+  const std::chrono::seconds lifetime(app.config.session_lifetime_seconds());
   bool stale = false;
   store::with_read(*app.store, [&](store::Transaction& tx) {
-    auto s = auth::load_session(tx, token, now, app.config.session_hours, /*slide=*/false);
+    auto s = auth::load_session(tx, token, now, lifetime, /*slide=*/false);
     if (!s.ok()) return Status::Ok();
     v.session = *s;
-    stale = now - s->last_seen > auth::kSessionTouchSeconds;
+    stale = now - s->last_seen > auth::touch_period(lifetime);
     if (s->account_id) {
       auto a = auth::find_account(tx, *s->account_id);
       if (a.ok()) v.account = *a;
@@ -59,7 +63,10 @@ Visitor identify(App& app, const http::Request& req) {
   });
   if (stale) {
     store::with_write(*app.store, [&](store::Transaction& tx) {
-      return auth::load_session(tx, token, now, app.config.session_hours).status();
+      auto s = auth::load_session(tx, token, now, lifetime);
+      // The page tells the browser how long is left, so it must see the slid expiry.
+      if (s.ok() && v.session) v.session->expires_at = s->expires_at;
+      return s.status();
     });
   }
   return v;
@@ -68,7 +75,8 @@ Visitor identify(App& app, const http::Request& req) {
 Status ensure_session(App& app, Visitor* v) {
   if (v->session) return Status::Ok();
   return store::with_write(*app.store, [&](store::Transaction& tx) {
-    auto s = auth::create_session(tx, std::nullopt, unix_now(), app.config.session_hours,
+    auto s = auth::create_session(tx, std::nullopt, unix_now(),
+                                  std::chrono::seconds(app.config.session_lifetime_seconds()),
                                   &v->new_session_token);
     if (!s.ok()) return s.status();
     v->session = *s;
@@ -88,6 +96,14 @@ Json base_view(App& app, const Visitor& v, const http::Request& req) {
   view["locale"] = v.locale;
   view["html_lang"] = Locales::html_lang(v.locale);
   view["csrf"] = v.session ? v.session->csrf : "";
+  if (v.session) {
+    // The timeout warning (static/madoguchi.js): how long this session has left as the page
+    // leaves the server, and how early to warn. Seconds, so clock differences between the
+    // server and the browser do not matter.
+    view["session_timer"] = true;
+    view["session_remaining"] = std::max<int64_t>(0, v.session->expires_at - unix_now());
+    view["session_warn"] = app.config.session_warning_seconds;
+  }
   Json langs = Json::array();
   for (const auto& id : Locales::ids()) {
     langs.push_back({{"id", id},
@@ -142,6 +158,8 @@ http::Response error_page(App& app, const Visitor& v, const http::Request& req, 
 
 void register_routes(http::Router& router, App& app) {
   register_ops_routes(router, app);
+  register_postal_routes(router, app);
+  register_session_routes(router, app);
   register_resident_routes(router, app);
   register_account_routes(router, app);
   register_staff_routes(router, app);

@@ -15,6 +15,7 @@
 #include "core/i18n.h"
 #include "core/metrics.h"
 #include "http/http.h"
+#include "ja/postal.h"
 #include "procedures/catalog.h"
 #include "store/store.h"
 #include "web/page_cache.h"
@@ -30,6 +31,7 @@ struct App {
   procedures::Catalog catalog;
   Locales locales;
   Holidays holidays;
+  ja::PostalTable postal;  // empty when no table is configured: no lookup route, no JS lookup
   Templates templates;
   Metrics* metrics = nullptr;
   PageCache public_pages;  // catalogue pages for visitors without a session
@@ -76,5 +78,7 @@ void register_resident_routes(http::Router& r, App& app);
 void register_account_routes(http::Router& r, App& app);
 void register_staff_routes(http::Router& r, App& app);
 void register_ops_routes(http::Router& r, App& app);
+void register_postal_routes(http::Router& r, App& app);
+void register_session_routes(http::Router& r, App& app);
 
 }  // namespace madoguchi::web

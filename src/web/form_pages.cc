@@ -90,6 +90,8 @@ http::Response render_form_page(App& app, const Visitor& v, const http::Request&
   view["has_back"] = index > 0;
   view["stop"] = page.stop;
   view["multipart"] = true;
+  // The address enhancement asks GET /postal/{code} only when the server has the table.
+  view["postal_lookup"] = !app.postal.empty();
   if (!errors.empty()) {
     Json list = Json::array();
     for (const auto& e : errors) list.push_back({{"href", "#" + e.html_id}, {"message", e.message}});

@@ -36,6 +36,7 @@ MadoguchiServer::MadoguchiServer(const std::string& extra_config) {
       {"locales", "\"" + src + "/locales\""},
       {"static", "\"" + src + "/static\""},
       {"holidays", "\"" + src + "/generated/holidays.tsv\""},
+      {"postal", "\"" + src + "/tests/data/postal.tsv\""},
       {"threads", "2"}};
   std::ofstream cfg(config_);
   for (const auto& [key, value] : lines) {

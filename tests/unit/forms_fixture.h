@@ -145,6 +145,10 @@ pages:
             label: {ja: 子どもの住所}
             required: true
             visible_if: {field: together, equals: "no"}
+          - id: born
+            type: date
+            label: {ja: 子どもの生年月日}
+            visible_if: {field: together, equals: "yes"}
       - id: bank
         type: fieldset
         label: {ja: 口座}

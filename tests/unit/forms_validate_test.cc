@@ -255,6 +255,112 @@ TEST_F(Validate, ImpossibleAndIncompleteDatesKeepTheParts) {
   EXPECT_EQ(answers["birth"]["year"], "1985");
 }
 
+// A date typed in 和暦 is stored as ISO, with the era and the year as typed kept next to it,
+// so that every later showing of the page can give back 昭和 63 rather than 1988.
+Posted birth(Posted p, const std::string& era, const std::string& year, const std::string& month,
+             const std::string& day) {
+  return with(with(with(with(std::move(p), "f.birth.era", era), "f.birth.year", year), "f.birth.month", month),
+              "f.birth.day", day);
+}
+
+TEST_F(Validate, JapaneseCalendarDatesKeepTheEraAsTyped) {
+  Json answers;
+  EXPECT_TRUE(post("basics", birth(basics(), "S", "63", "4", "1"), &answers).empty());
+  EXPECT_EQ(answers["birth"], "1988-04-01");
+  EXPECT_EQ(answers["birth.typed"], (Json{{"era", "S"}, {"year", "63"}}));
+  // 元年 typed as a word or as 1 comes back as typed.
+  EXPECT_TRUE(post("basics", birth(basics(), "R", "元", "5", "1"), &answers).empty());
+  EXPECT_EQ(answers["birth"], "2019-05-01");
+  EXPECT_EQ(answers["birth.typed"], (Json{{"era", "R"}, {"year", "元"}}));
+  EXPECT_TRUE(post("basics", birth(basics(), "R", "1", "5", "1"), &answers).empty());
+  EXPECT_EQ(answers["birth.typed"], (Json{{"era", "R"}, {"year", "1"}}));
+  // The last day of 平成 stays 平成31年.
+  EXPECT_TRUE(post("basics", birth(basics(), "H", "31", "4", "30"), &answers).empty());
+  EXPECT_EQ(answers["birth"], "2019-04-30");
+  EXPECT_EQ(answers["birth.typed"], (Json{{"era", "H"}, {"year", "31"}}));
+  // 全角 digits are kept as typed; the ISO value is normalised.
+  EXPECT_TRUE(post("basics", birth(basics(), "S", "６３", "４", "１"), &answers).empty());
+  EXPECT_EQ(answers["birth"], "1988-04-01");
+  EXPECT_EQ(answers["birth.typed"]["year"], "６３");
+  // Typed in 西暦 again: nothing kept, the ISO year is what was typed.
+  EXPECT_TRUE(post("basics", birth(basics(), "", "1988", "4", "1"), &answers).empty());
+  EXPECT_EQ(answers["birth"], "1988-04-01");
+  EXPECT_FALSE(answers.contains("birth.typed"));
+}
+
+TEST_F(Validate, EraKeptThroughAnErrorElsewhereAndRechecks) {
+  Json answers;
+  // Another field is wrong: the date is valid and keeps its era.
+  auto errors = post("basics", with(birth(basics(), "S", "63", "4", "1"), "f.phone", "12"), &answers);
+  ASSERT_NE(find(errors, "f-phone"), nullptr);
+  EXPECT_EQ(find(errors, "f-birth-year"), nullptr);
+  EXPECT_EQ(answers["birth.typed"], (Json{{"era", "S"}, {"year", "63"}}));
+  // Checking the stored answers again (check page, submit) changes nothing.
+  Json before = answers;
+  validate_page(*proc_, page("basics"), answers, ctx());
+  EXPECT_EQ(answers, before);
+  // An invalid date replaces it: the parts are kept as typed, the old era goes.
+  errors = post("basics", birth(basics(), "R", "8", "2", "30"), &answers);
+  ASSERT_NE(find(errors, "f-birth-year"), nullptr);
+  EXPECT_EQ(answers["birth"], (Json{{"era", "R"}, {"year", "8"}, {"month", "2"}, {"day", "30"}}));
+  EXPECT_FALSE(answers.contains("birth.typed"));
+  // Emptied: the era goes with the date.
+  post("basics", birth(basics(), "S", "", "", ""), &answers);
+  EXPECT_EQ(answers["birth"], "");
+  EXPECT_FALSE(answers.contains("birth.typed"));
+}
+
+TEST_F(Validate, OutsideItsEraADateIsRefusedAndKeptAsTyped) {
+  Json answers;
+  // 平成31年5月1日 does not exist (令和元年5月1日 does); 昭和64年1月8日 was 平成元年.
+  auto errors = post("basics", birth(basics(), "H", "31", "5", "1"), &answers);
+  EXPECT_NE(find(errors, "f-birth-year"), nullptr);
+  EXPECT_EQ(answers["birth"], (Json{{"era", "H"}, {"year", "31"}, {"month", "5"}, {"day", "1"}}));
+  errors = post("basics", birth(basics(), "S", "64", "1", "8"), &answers);
+  EXPECT_NE(find(errors, "f-birth-year"), nullptr);
+  EXPECT_TRUE(post("basics", birth(basics(), "S", "64", "1", "7"), &answers).empty());
+  EXPECT_EQ(answers["birth"], "1989-01-07");
+}
+
+TEST_F(Validate, EraKeptInGroupRowsAndPrunedWithTheField) {
+  Json answers;
+  Posted p = {{"f.children.0._row", "1"},          {"f.children.0.name.family", "山田"},
+              {"f.children.0.name.given", "花子"}, {"f.children.0.name.family_kana", "ヤマダ"},
+              {"f.children.0.name.given_kana", "ハナコ"}, {"f.children.0.together", "yes"},
+              {"f.children.0.born.era", "H"},      {"f.children.0.born.year", "元"},
+              {"f.children.0.born.month", "1"},    {"f.children.0.born.day", "8"}};
+  EXPECT_TRUE(post("family", p, &answers).empty());
+  EXPECT_EQ(answers["children"][0]["born"], "1989-01-08");
+  EXPECT_EQ(answers["children"][0]["born.typed"], (Json{{"era", "H"}, {"year", "元"}}));
+  Json s = summary_view(*proc_, answers, ctx());
+  bool seen = false;
+  for (const auto& pg : s) {
+    for (const auto& r : pg["rows"]) {
+      if (r["html_id"] == "f-children-0-born") {
+        EXPECT_EQ(r["value"], "平成元年1月8日(1989年1月8日)");
+        seen = true;
+      }
+    }
+  }
+  EXPECT_TRUE(seen);
+  // The date becomes hidden: its kept era goes too.
+  answers["children"][0]["together"] = "no";
+  prune_hidden(*proc_, &answers);
+  EXPECT_EQ(answers["children"][0]["born"], "");
+  EXPECT_FALSE(answers["children"][0].contains("born.typed"));
+}
+
+TEST_F(Validate, CheckPageShowsTheCalendarTyped) {
+  Json answers;
+  post("basics", birth(basics(), "S", "63", "4", "1"), &answers);
+  Json s = summary_view(*proc_, answers, ctx());
+  EXPECT_EQ(s[0]["rows"][1]["html_id"], "f-birth");
+  EXPECT_EQ(s[0]["rows"][1]["value"], "昭和63年4月1日(1988年4月1日)");
+  EXPECT_EQ(summary_view(*proc_, answers, ctx("en"))[0]["rows"][1]["value"], "昭和63年4月1日 (1988-04-01)");
+  post("basics", birth(basics(), "", "1988", "4", "1"), &answers);
+  EXPECT_EQ(summary_view(*proc_, answers, ctx())[0]["rows"][1]["value"], "1988年4月1日(昭和63年4月1日)");
+}
+
 TEST_F(Validate, DateRules) {
   Json answers;
   // today is 2025-04-01 in these tests; max_date: today.

@@ -44,11 +44,17 @@ class View : public FormsTest {
     std::stringstream ss;
     ss << in.rdbuf();
     std::string partial = ss.str();
+    // A group's rows come from their own partial (also used for the row <template>).
+    std::ifstream row_in(MADOGUCHI_SOURCE_DIR "/templates/partials/group_row.mustache");
+    std::stringstream row_ss;
+    row_ss << row_in.rdbuf();
+    std::string row_partial = row_ss.str();
     mu::mustache tmpl("{{#fields}}{{> field}}{{/fields}}");
     Json data = {{"fields", page_view(*proc_, page(page_id), answers, errors, ctx(locale))},
                  {"t", locales_->view(locale)}};
     mu::data d = to_data(data);
     d.set("field", mu::partial([partial] { return partial; }));
+    d.set("group_row", mu::partial([row_partial] { return row_partial; }));
     std::string out = tmpl.render(d);
     EXPECT_TRUE(tmpl.is_valid()) << tmpl.error_message();
     return out;
@@ -149,7 +155,22 @@ TEST_F(View, RowsPaddedToMinimumAndRemoveHiddenAtMinimum) {
   EXPECT_FALSE(has(html, "remove:children:0"));
   Json full = {{"children", Json::array({Json::object(), Json::object(), Json::object()})}};
   html = render("family", full);
-  EXPECT_FALSE(has(html, "add:children"));
+  // At the maximum the Add button is hidden (static/madoguchi.js shows it after a removal).
+  EXPECT_TRUE(has(html, "value=\"add:children\" class=\"m-button m-button--secondary m-group__add\" hidden>"));
+}
+
+TEST_F(View, GroupCarriesAnEmptyRowTemplateForTheScript) {
+  std::string html = render("family", Json::object());
+  size_t tpl = html.find("<template class=\"m-group__template\">");
+  ASSERT_NE(tpl, std::string::npos);
+  std::string row = html.substr(tpl, html.find("</template>", tpl) - tpl);
+  EXPECT_TRUE(has(row, "<fieldset class=\"m-group__row\" id=\"f-children-__row__\">"));
+  EXPECT_TRUE(has(row, "<legend class=\"m-group__legend\">子ども(__n__件目)</legend>"));
+  EXPECT_TRUE(has(row, "name=\"f.children.__row__._row\""));
+  EXPECT_TRUE(has(row, "name=\"f.children.__row__.name.family\" value=\"\""));
+  EXPECT_TRUE(has(row, "value=\"remove:children:__row__\""));
+  EXPECT_TRUE(has(row, "子ども(__n__件目)を削除する"));
+  EXPECT_TRUE(has(html, "data-m-min=\"1\" data-m-max=\"3\""));
 }
 
 TEST_F(View, FilesListedWithRemoveCheckboxes) {
@@ -169,6 +190,54 @@ TEST_F(View, DateShownInBothCalendarsOnceValid) {
   html = render("basics", Json{{"birth", {{"era", "S"}, {"year", "60"}, {"month", "2"}, {"day", "30"}}}});
   EXPECT_TRUE(has(html, "<option value=\"S\" selected>昭和</option>"));
   EXPECT_TRUE(has(html, "name=\"f.birth.day\" value=\"30\""));
+}
+
+TEST_F(View, DateTypedInJapaneseCalendarIsShownAsTyped) {
+  // Stored ISO with the era kept: the page gives back 昭和 63, not 1988.
+  Json answers = {{"birth", "1988-04-01"}, {"birth.typed", {{"era", "S"}, {"year", "63"}}}};
+  std::string html = render("basics", answers);
+  EXPECT_TRUE(has(html, "<option value=\"S\" selected>昭和</option>"));
+  EXPECT_TRUE(has(html, "name=\"f.birth.year\" value=\"63\""));
+  EXPECT_TRUE(has(html, "name=\"f.birth.month\" value=\"4\""));
+  EXPECT_FALSE(has(html, "value=\"1988\""));
+  EXPECT_TRUE(has(html, "昭和63年4月1日(1988年4月1日)"));
+  // 元 as typed; the boundary day in the era chosen.
+  html = render("basics", Json{{"birth", "2019-05-01"}, {"birth.typed", {{"era", "R"}, {"year", "元"}}}});
+  EXPECT_TRUE(has(html, "<option value=\"R\" selected>令和</option>"));
+  EXPECT_TRUE(has(html, "name=\"f.birth.year\" value=\"元\""));
+  html = render("basics", Json{{"birth", "2019-04-30"}, {"birth.typed", {{"era", "H"}, {"year", "31"}}}});
+  EXPECT_TRUE(has(html, "<option value=\"H\" selected>平成</option>"));
+  EXPECT_TRUE(has(html, "name=\"f.birth.year\" value=\"31\""));
+  // A kept era that no longer names the stored date (changed some other way) is ignored.
+  html = render("basics", Json{{"birth", "1990-04-01"}, {"birth.typed", {{"era", "S"}, {"year", "63"}}}});
+  EXPECT_TRUE(has(html, "name=\"f.birth.year\" value=\"1990\""));
+  EXPECT_TRUE(has(html, "<option value=\"\" selected>"));
+}
+
+TEST_F(View, DateTypedAndPostedComesBackAsTypedWithErrorsElsewhere) {
+  Json answers;
+  Posted p = {{"f.person.family", "山田"}, {"f.person.given", "太郎"}, {"f.person.family_kana", "ヤマダ"},
+              {"f.person.given_kana", "タロウ"}, {"f.birth.era", "S"}, {"f.birth.year", "63"},
+              {"f.birth.month", "4"}, {"f.birth.day", "1"}, {"f.phone", "12"},
+              {"f.home.postal_code", "110-8615"}, {"f.home.prefecture", "東京都"}, {"f.home.city", "台東区"},
+              {"f.home.town", "東上野"}, {"f.home.street", "4-5-6"}, {"f.copies", "2"}};
+  auto errors = post("basics", p, &answers);
+  ASSERT_FALSE(errors.empty());
+  std::string html = render("basics", answers, errors);
+  EXPECT_TRUE(has(html, "<option value=\"S\" selected>昭和</option>"));
+  EXPECT_TRUE(has(html, "name=\"f.birth.year\" value=\"63\""));
+  // An impossible date comes back exactly as typed, with its message next to it.
+  p[5].second = "8";
+  p[4].second = "R";
+  p[6].second = "2";
+  p[7].second = "30";
+  errors = post("basics", p, &answers);
+  html = render("basics", answers, errors);
+  EXPECT_TRUE(has(html, "<option value=\"R\" selected>令和</option>"));
+  EXPECT_TRUE(has(html, "name=\"f.birth.year\" value=\"8\""));
+  EXPECT_TRUE(has(html, "name=\"f.birth.day\" value=\"30\""));
+  EXPECT_TRUE(has(html, "id=\"f-birth-error\""));
+  EXPECT_TRUE(has(html, "生年月日は実在する日付を入力してください"));
 }
 
 }  // namespace
