@@ -1,7 +1,9 @@
-// madoguchi: one binary, subcommands serve, migrate, check-procedures, user add, demo.
+// madoguchi: one binary, subcommands serve, migrate, check-procedures, user add, demo,
+// audit verify, export, import.
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -15,8 +17,10 @@
 #include "core/date.h"
 #include "demo/demo.h"
 #include "http/http.h"
+#include "jobs/jobs.h"
 #include "procedures/catalog.h"
 #include "store/store.h"
+#include "transfer/transfer.h"
 #include "web/app.h"
 
 using namespace madoguchi;
@@ -65,6 +69,17 @@ int serve(const Config& config, bool demo) {
   auto holidays = Holidays::load(config.holidays);
   if (!holidays.ok()) return fail(holidays.status().message() + " (run scripts/setup to generate it)");
   app.holidays = std::move(*holidays);
+  if (!config.postal.empty()) {
+    // Optional: without the table the server runs, and pages simply offer no address lookup.
+    auto postal = ja::PostalTable::open(config.postal);
+    if (postal.ok()) {
+      app.postal = std::move(*postal);
+    } else if (postal.status().code() == Status::Code::kNotFound) {
+      spdlog::warn("{}; postal code lookup off (run scripts/setup to generate it)", postal.status().message());
+    } else {
+      return fail(postal.status().message());
+    }
+  }
   auto templates = web::Templates::load(config.templates);
   if (!templates.ok()) return fail(templates.status().message());
   app.templates = std::move(*templates);
@@ -107,7 +122,19 @@ int serve(const Config& config, bool demo) {
   std::string host = config.listen.substr(0, config.listen.rfind(':'));
   std::printf("madoguchi: listening on http://%s:%d/\n", host.c_str(), *port);
   std::fflush(stdout);
+  // Every node ticks; job_schedule makes each job run once per period across all of them.
+  std::optional<jobs::Runner> runner;
+  std::optional<jobs::Ticker> ticker;
+  if (config.housekeeping_minutes > 0) {
+    runner.emplace(*app.store, host + ":" + std::to_string(*port));
+    const std::chrono::seconds period = std::chrono::minutes(config.housekeeping_minutes);
+    for (auto& job : jobs::housekeeping_jobs(period, std::chrono::hours(24) * config.draft_retention_days)) {
+      runner->add(std::move(job));
+    }
+    ticker.emplace(*runner, std::min<std::chrono::seconds>(period, std::chrono::seconds(60)));
+  }
   server.run();
+  ticker.reset();
   spdlog::info("stopped");
   return 0;
 }
@@ -127,11 +154,12 @@ int main(int argc, char** argv) {
   // Every other setting of madoguchi.toml has a flag too; a flag given wins over the file.
   std::map<std::string, std::string> text_flags;
   std::map<std::string, long long> number_flags;
-  for (const char* key : {"templates", "locales", "static", "holidays"}) {
+  for (const char* key : {"templates", "locales", "static", "holidays", "postal"}) {
     cli.add_option(std::string("--") + key, text_flags[key], std::string("overrides '") + key + "' (docs/configuration.md)");
   }
   for (const char* key : {"threads", "max-body-bytes", "max-file-bytes", "max-application-bytes",
-                          "read-timeout-seconds", "session-hours"}) {
+                          "read-timeout-seconds", "session-hours", "session-seconds", "session-warning-seconds",
+                          "housekeeping-minutes", "draft-retention-days"}) {
     cli.add_option(std::string("--") + key, number_flags[key], std::string("overrides the setting of that name"));
   }
   std::optional<bool> secure_cookies_flag;
@@ -148,6 +176,17 @@ int main(int argc, char** argv) {
   auto* audit_cmd = cli.add_subcommand("audit", "audit log tools");
   audit_cmd->require_subcommand(1);
   auto* verify_cmd = audit_cmd->add_subcommand("verify", "check the audit log's hash chain");
+  std::string anchor_text;
+  verify_cmd->add_option("--anchor", anchor_text,
+                         "ID:HASH printed by an earlier verify and kept outside the store: that entry must "
+                         "still be in the chain (finds entries deleted from the end)");
+  // fallthrough: `export --store URL` reads naturally; --store is the global flag.
+  auto* export_cmd = cli.add_subcommand("export", "write every table of the store to one file")->fallthrough();
+  std::string export_out;
+  export_cmd->add_option("--out", export_out, "file to write (- for standard output)")->required();
+  auto* import_cmd = cli.add_subcommand("import", "load an export file into a new, empty store")->fallthrough();
+  std::string import_file;
+  import_cmd->add_option("file", import_file, "file written by export (- for standard input)")->required();
   auto* user_cmd = cli.add_subcommand("user", "manage accounts");
   user_cmd->require_subcommand(1);
   auto* add_cmd = user_cmd->add_subcommand("add", "create a resident or staff account");
@@ -176,6 +215,7 @@ int main(int argc, char** argv) {
   if (!text_flags["locales"].empty()) config.locales = text_flags["locales"];
   if (!text_flags["static"].empty()) config.static_dir = text_flags["static"];
   if (!text_flags["holidays"].empty()) config.holidays = text_flags["holidays"];
+  if (cli.count("--postal")) config.postal = text_flags["postal"];  // --postal "" turns the lookup off
   auto number = [&](const char* flag, auto* field) {
     if (cli.count(std::string("--") + flag)) *field = static_cast<std::remove_pointer_t<decltype(field)>>(number_flags[flag]);
   };
@@ -185,6 +225,10 @@ int main(int argc, char** argv) {
   number("max-application-bytes", &config.max_application_bytes);
   number("read-timeout-seconds", &config.read_timeout_seconds);
   number("session-hours", &config.session_hours);
+  number("session-seconds", &config.session_seconds);
+  number("session-warning-seconds", &config.session_warning_seconds);
+  number("housekeeping-minutes", &config.housekeeping_minutes);
+  number("draft-retention-days", &config.draft_retention_days);
   if (secure_cookies_flag) config.secure_cookies = *secure_cookies_flag;
 
   if (*serve_cmd) return serve(config, demo);
@@ -209,11 +253,31 @@ int main(int argc, char** argv) {
   if (*verify_cmd) {
     auto s = open_store(config);
     if (!s.ok()) return fail(s.status().message());
+    std::optional<audit::Anchor> anchor;
+    if (!anchor_text.empty()) {
+      auto a = audit::parse_anchor(anchor_text);
+      if (!a.ok()) return fail(a.status().message());
+      anchor = *a;
+    }
     auto tx = (*s)->begin(store::Store::Mode::kRead);
     if (!tx.ok()) return fail(tx.status().message());
     auto n = audit::verify(**tx);
     if (!n.ok()) return fail("audit log broken: " + n.status().message());
+    auto head = audit::verify_against(**tx, anchor);
+    if (!head.ok()) return fail("audit log broken: " + head.status().message());
     std::printf("audit log intact: %lld entries\n", static_cast<long long>(*n));
+    // Keep this line outside the store; pass it back with --anchor to detect truncation.
+    if (head->id > 0) std::printf("anchor: %lld:%s\n", static_cast<long long>(head->id), head->hash.c_str());
+    return 0;
+  }
+  if (*export_cmd || *import_cmd) {
+    auto s = open_store(config);
+    if (!s.ok()) return fail(s.status().message());
+    auto r = *export_cmd ? transfer::export_to_path(**s, export_out, unix_now()) : transfer::import_from_path(**s, import_file);
+    if (!r.ok()) return fail((*export_cmd ? "export failed: " : "import failed: ") + r.status().message());
+    // To stderr: with --out - standard output is the export itself.
+    std::fprintf(stderr, "%s %lld rows of %zu tables (schema version %d)\n", *export_cmd ? "exported" : "imported",
+                 static_cast<long long>(r->total_rows()), r->rows.size(), r->schema_version);
     return 0;
   }
   if (*add_cmd) {

@@ -115,8 +115,64 @@ CREATE TABLE audit_log (
       {2, R"sql(
 ALTER TABLE sessions ADD COLUMN flash TEXT
 )sql"},
+      // Background jobs claimed once per period across all nodes (src/jobs/jobs.h).
+      {3, R"sql(
+CREATE TABLE job_schedule (
+  name TEXT PRIMARY KEY,
+  next_run_at BIGINT NOT NULL,
+  last_started_at BIGINT,
+  last_finished_at BIGINT,
+  last_node TEXT,
+  last_result TEXT
+)
+)sql"},
+      // Failure counters against guessing passwords and access codes (src/ratelimit).
+      {4, R"sql(
+CREATE TABLE failure_counters (
+  key_hash TEXT PRIMARY KEY,
+  window_start BIGINT NOT NULL,
+  failures INTEGER NOT NULL
+)
+)sql"},
   };
   return kMigrations;
+}
+
+int latest_schema_version() { return migrations().back().version; }
+
+const std::vector<Table>& tables() {
+  // No foreign keys are declared yet; the order is still the logical one (accounts before what
+  // they own, applications before their attachments, versions and events), so one added later
+  // needs no reordering.
+  static const std::vector<Table> kTables = {
+      {"accounts",
+       {"id", "kind", "login", "password_hash", "display_name", "department", "role", "profile", "created_at",
+        "disabled"},
+       {"id"}},
+      {"sessions", {"token_hash", "account_id", "csrf", "created_at", "last_seen", "expires_at", "flash"}, {"token_hash"}},
+      {"procedure_versions", {"version", "procedure_id", "body", "created_at"}, {"version"}},
+      {"drafts",
+       {"id", "session_hash", "account_id", "procedure_id", "procedure_version", "answers", "application_id",
+        "created_at", "updated_at"},
+       {"id"}},
+      {"applications",
+       {"id", "receipt", "access_code_hash", "procedure_id", "procedure_version", "account_id", "department", "status",
+        "step", "assignee", "answers", "answers_version", "fee", "submitted_at", "due_date", "updated_at",
+        "row_version"},
+       {"id"}},
+      {"attachments",
+       {"id", "draft_id", "application_id", "field", "filename", "content_type", "size", "sha256", "data",
+        "created_at"},
+       {"id"}},
+      {"application_versions", {"application_id", "version_no", "answers", "created_at"}, {"application_id", "version_no"}},
+      {"events",
+       {"id", "application_id", "at", "actor_kind", "actor_id", "actor_name", "action", "step", "message"},
+       {"id"}},
+      {"audit_log", {"id", "at", "actor", "action", "object", "detail", "prev_hash", "hash"}, {"id"}},
+      {"job_schedule", {"name", "next_run_at", "last_started_at", "last_finished_at", "last_node", "last_result"}, {"name"}},
+      {"failure_counters", {"key_hash", "window_start", "failures"}, {"key_hash"}},
+  };
+  return kTables;
 }
 
 }  // namespace madoguchi::store

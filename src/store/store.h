@@ -61,6 +61,13 @@ class Store {
   virtual Status ping() = 0;
   // "sqlite" or "postgresql".
   virtual std::string backend() const = 0;
+  // Called by an import (src/transfer) inside its write transaction `tx`, after rows were
+  // inserted into `tables` with their ids kept: brings whatever generates new ids past the
+  // imported ones, so the next INSERT … RETURNING id does not collide. SQLite's AUTOINCREMENT
+  // follows explicit ids by itself, hence the no-op default; PostgreSQL moves its sequences.
+  virtual Status after_import(Transaction& /*tx*/, const std::vector<std::string>& /*tables*/) {
+    return Status::Ok();
+  }
 };
 
 // Runs `work` in a write transaction and commits it; returns the first failure. `work` may

@@ -82,6 +82,10 @@ TEST(Cli, StaffDownloadIsAuditedAndTheChainVerifies) {
   std::string out;
   EXPECT_EQ(server.cli("audit verify", "", &out), 0) << out;
   EXPECT_TRUE(std::regex_search(out, std::regex("intact: [3-9] entries"))) << out;
+  std::smatch anchor;
+  ASSERT_TRUE(std::regex_search(out, anchor, std::regex("anchor: ([0-9]+:[0-9a-f]{64})"))) << out;
+  EXPECT_EQ(server.cli("audit verify --anchor " + anchor[1].str(), "", &out), 0) << out;
+  EXPECT_EQ(server.cli("audit verify --anchor 1:nothex", "", &out), 1) << out;
   // Tampering with an entry is found (through the Store, so this runs on both backends).
   {
     auto st = store::Store::open(server.store_url());

@@ -383,6 +383,38 @@ TEST_F(PostgresStoreTest, ConnectionsForceDurableCommitsAndAnIdleTransactionTime
   EXPECT_TRUE(st.ok()) << st.message();
 }
 
+// Write transactions COMMIT asynchronously (to free the writer lock at once) and then wait for
+// a flush barrier: when commit() returns, the WAL must be flushed past everything the
+// transaction wrote. Without the barrier the flush lags by up to wal_writer_delay (200 ms).
+TEST_F(PostgresStoreTest, AWriteCommitReturnsOnlyAfterItsWalIsFlushed) {
+  StoreUrl url;
+  ASSERT_FALSE(url.url().empty());
+  auto s = open_migrated(url.url());
+  ASSERT_TRUE(s);
+  int unflushed = 0;
+  for (int i = 0; i < 30; ++i) {
+    std::string written;
+    ASSERT_TRUE(with_write(*s, [&](Transaction& tx) -> Status {
+                  auto r = tx.exec("INSERT INTO procedure_versions (version, procedure_id, body, created_at) "
+                                   "VALUES (?, 'p', 'b', 0)",
+                                   {"v" + std::to_string(i)});
+                  if (!r.ok()) return r.status();
+                  auto lsn = tx.query("SELECT pg_current_wal_insert_lsn()::text");
+                  if (!lsn.ok()) return lsn.status();
+                  written = (*lsn)[0].str(0);
+                  return Status::Ok();
+                }).ok());
+    ASSERT_TRUE(with_read(*s, [&](Transaction& tx) -> Status {
+                  auto r = tx.query("SELECT CASE WHEN pg_current_wal_flush_lsn() >= CAST(? AS pg_lsn) THEN 1 ELSE 0 END",
+                                    {written});
+                  if (!r.ok()) return r.status();
+                  if ((*r)[0].i64(0) != 1) ++unflushed;
+                  return Status::Ok();
+                }).ok());
+  }
+  EXPECT_EQ(unflushed, 0) << "commit() returned before the WAL was flushed";
+}
+
 TEST_F(PostgresStoreTest, PoolSizeLimitsConnectionsAndOtherParametersReachTheServer) {
   StoreUrl url;
   ASSERT_FALSE(url.url().empty());

@@ -29,6 +29,9 @@ class TempDirStore : public store::Store {
   Status migrate() override { return inner_->migrate(); }
   Status ping() override { return inner_->ping(); }
   std::string backend() const override { return inner_->backend(); }
+  Status after_import(store::Transaction& tx, const std::vector<std::string>& tables) override {
+    return inner_->after_import(tx, tables);
+  }
 
  private:
   std::unique_ptr<store::Store> inner_;

@@ -139,7 +139,9 @@ class Pool {
                       "SELECT set_config('synchronous_commit', 'on', false) "
                       "WHERE current_setting('synchronous_commit') = 'off';"
                       "SELECT set_config('idle_in_transaction_session_timeout', '60s', false) "
-                      "WHERE current_setting('idle_in_transaction_session_timeout') = '0'"),
+                      "WHERE current_setting('idle_in_transaction_session_timeout') = '0';"
+                      // NOTICEs ("… already exists, skipping" at every migrate) are noise on stderr.
+                      "SET client_min_messages = warning"),
                PQclear);
     if (!ok_result(r.get())) return pg_error(r.get(), c->conn, "configure connection");
     return c;
@@ -186,7 +188,8 @@ Value decode(const PGresult* r, int row, int col) {
 
 class PgTransaction : public Transaction {
  public:
-  PgTransaction(Pool* pool, std::unique_ptr<PgConn> conn) : pool_(pool), c_(std::move(conn)) {}
+  PgTransaction(Pool* pool, std::unique_ptr<PgConn> conn, bool write)
+      : pool_(pool), c_(std::move(conn)), write_(write) {}
   ~PgTransaction() override {
     if (!done_) PQclear(PQexec(c_->conn, "ROLLBACK"));
     pool_->release(std::move(c_));
@@ -218,6 +221,16 @@ class PgTransaction : public Transaction {
     if (std::strcmp(PQcmdStatus(r.get()), "COMMIT") != 0) {
       return Status::Conflict("commit: the transaction had failed and was rolled back");
     }
+    if (!write_) return Status::Ok();
+    // The COMMIT ran with synchronous_commit=off (see begin_pg), so it released the writer
+    // lock without waiting for its WAL flush. Wait now, outside the lock: a tiny autocommit
+    // statement that writes WAL commits at the session's synchronous_commit (on, or stronger),
+    // so it returns once the WAL is flushed (and replicated) up to its own commit record, which
+    // follows ours. Concurrent committers share those flushes (PostgreSQL's group commit).
+    PgResult barrier(PQexec(c_->conn, "SELECT pg_logical_emit_message(true, 'madoguchi', 'durable')"), PQclear);
+    if (!ok_result(barrier.get())) {
+      return Status::Io("commit: durability not confirmed: " + pg_error(barrier.get(), c_->conn, "flush").message());
+    }
     return Status::Ok();
   }
 
@@ -234,6 +247,7 @@ class PgTransaction : public Transaction {
 
   Pool* pool_;
   std::unique_ptr<PgConn> c_;
+  bool write_;
   bool done_ = false;
 };
 
@@ -376,10 +390,34 @@ class PgStore : public Store {
 
   std::string backend() const override { return "postgresql"; }
 
+  Status after_import(Transaction& tx, const std::vector<std::string>& tables) override {
+    // The columns filled from a sequence ({{id}} became BIGSERIAL), found in the catalogue
+    // rather than assumed to be "id", so a table keyed otherwise needs nothing here.
+    for (const std::string& table : tables) {
+      auto serials = tx.query(
+          "SELECT column_name, pg_get_serial_sequence(quote_ident(table_name), column_name) "
+          "FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = ? "
+          "AND column_default LIKE 'nextval(%'",
+          {table});
+      if (!serials.ok()) return serials.status();
+      for (const Row& r : *serials) {
+        if (r.is_null(1)) continue;
+        // Empty table: the next id is 1. Otherwise MAX is marked as used, so the next is MAX + 1.
+        std::string column = "\"" + r.str(0) + "\"";
+        std::string sql = "SELECT setval(?, COALESCE(MAX(" + column + "), 1), MAX(" + column + ") IS NOT NULL) " +
+                          "FROM \"" + table + "\"";
+        auto set = tx.query(sql, {r.str(1)});
+        if (!set.ok()) return set.status();
+      }
+    }
+    return Status::Ok();
+  }
+
  private:
   Result<std::unique_ptr<PgTransaction>> begin_pg(Mode mode) {
     static const std::string kBeginWrite =
-        "BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(" + std::to_string(kWriterLock) + ")";
+        "BEGIN ISOLATION LEVEL READ COMMITTED; SET LOCAL synchronous_commit = off; "
+        "SELECT pg_advisory_xact_lock(" + std::to_string(kWriterLock) + ")";
     const char* sql = mode == Mode::kWrite ? kBeginWrite.c_str() : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
     // Every idle connection may be dead after a server restart; each failed BEGIN drops one,
     // so pool_size + 1 attempts end on a fresh connection.
@@ -388,7 +426,7 @@ class PgStore : public Store {
       auto c = pool_.acquire();
       if (!c.ok()) return c.status();
       PgResult r(PQexec((*c)->conn, sql), PQclear);
-      if (ok_result(r.get())) return std::make_unique<PgTransaction>(&pool_, std::move(*c));
+      if (ok_result(r.get())) return std::make_unique<PgTransaction>(&pool_, std::move(*c), mode == Mode::kWrite);
       last = pg_error(r.get(), (*c)->conn, "begin");
       bool dead = PQstatus((*c)->conn) != CONNECTION_OK;
       if (!dead) PQclear(PQexec((*c)->conn, "ROLLBACK"));

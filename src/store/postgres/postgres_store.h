@@ -27,13 +27,20 @@
 //    READ COMMITTED (not REPEATABLE READ) is required under the lock: each statement takes a
 //    fresh snapshot after the lock is held, so it sees every writer committed before. The
 //    alternative, SERIALIZABLE with retries, would abort and redo nearly every concurrent
-//    writer (they all append to the audit log) for no more throughput. The cost: commits do
-//    not overlap, so write throughput is bounded by one WAL fsync per transaction (group
-//    commit cannot help); reads are not affected and never wait for writers.
+//    writer (they all append to the audit log) for no more throughput. The cost: write
+//    transactions do not overlap; reads are not affected and never wait for writers.
 //    kRead: REPEATABLE READ, READ ONLY — one consistent snapshot for a whole page, no locks.
-//  - Durability: synchronous_commit is forced back to "on" if the server default is "off",
-//    so commit() returns after the WAL is flushed (and, with synchronous standbys configured,
-//    after they confirm). Stronger server settings (remote_apply) are kept.
+//  - Durability with group commit: a write transaction COMMITs with synchronous_commit=off,
+//    which ends it (and frees the writer lock) without waiting for the WAL flush; commit()
+//    then waits outside the lock for a small synchronous WAL write
+//    (pg_logical_emit_message, allowed to any role at wal_level replica) whose flush covers
+//    our commit record, since the WAL is sequential. So commit() still returns only after the
+//    WAL is flushed (and, with synchronous standbys, confirmed), while the flush no longer
+//    happens under the lock and concurrent committers on all nodes share it. The session's
+//    synchronous_commit is forced back to "on" if the server default is "off"; stronger
+//    settings (remote_apply) are kept. As with SQLite (wal_sync.h), another transaction can
+//    see a commit a few milliseconds before it is flushed; anything acknowledged because of
+//    it is acknowledged after a later flush, which covers it.
 //  - migrate() holds a session advisory lock for the whole run, so nodes starting together
 //    apply each migration once; each migration runs in its own kWrite transaction.
 //  - Pool: connections open lazily up to pool_size; begin() waits up to 30 s for a free one.
@@ -41,6 +48,8 @@
 //    begin() retries its BEGIN on a fresh connection, which is safe because nothing ran yet.
 //    A transaction left idle for 60 s is ended by the server (idle_in_transaction_session_
 //    timeout), so a frozen node cannot hold the writer lock for ever.
+//  - after_import() sets each sequence owned by a column of the given tables (the BIGSERIAL
+//    ids) to that column's MAX, so new rows continue after ids an import kept.
 //  - Attachments stay in the database as bytea: every node sees them, they are covered by the
 //    same transaction, backup (pg_dump/PITR) and replication as the application that owns
 //    them, with no shared file system to run.
