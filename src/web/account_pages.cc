@@ -3,6 +3,7 @@
 #include "auth/accounts.h"
 #include "auth/crypto.h"
 #include "core/date.h"
+#include "ratelimit/ratelimit.h"
 #include "web/app.h"
 
 namespace madoguchi::web {
@@ -32,22 +33,39 @@ http::Response login(App& app, http::Request& req) {
   std::string next = field(*posted, "next");
   std::optional<auth::Account> account;
   std::string token;
-  Status s = store::with_write(*app.store, [&](store::Transaction& tx) {
+  const int64_t now = unix_now();
+  // Failures count per login name (ratelimit.h); the name is case-folded so "Hanako" and
+  // "hanako" share one counter.
+  std::string limit_key = "login:";
+  for (char c : login_name) limit_key += static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+  int64_t wait = 0;
+  // argon2id takes tens of milliseconds: check the password in a read transaction so it never
+  // holds the store's single write lock.
+  Status s = store::with_read(*app.store, [&](store::Transaction& tx) {
+    auto blocked = ratelimit::blocked_for(tx, limit_key, ratelimit::kLogin, now);
+    if (!blocked.ok()) return blocked.status();
+    wait = *blocked;
+    if (wait > 0) return Status::Ok();
     auto a = auth::authenticate(tx, login_name, password);
-    if (!a.ok()) return Status::Ok();
-    account = *a;
-    auto ns = auth::create_session(tx, a->id, unix_now(), app.config.session_hours, &token);
+    if (a.ok()) account = *a;
+    return Status::Ok();
+  });
+  if (s.ok() && wait == 0) s = store::with_write(*app.store, [&](store::Transaction& tx) {
+    if (!account) return ratelimit::record_failure(tx, limit_key, ratelimit::kLogin, now);
+    if (Status c = ratelimit::clear(tx, limit_key); !c.ok()) return c;
+    auto ns = auth::create_session(tx, account->id, now, std::chrono::seconds(app.config.session_lifetime_seconds()), &token);
     if (!ns.ok()) return ns.status();
-    if (Status st = auth::move_drafts(tx, v.session->token_hash, ns->token_hash, a->id); !st.ok()) return st;
+    if (Status st = auth::move_drafts(tx, v.session->token_hash, ns->token_hash, account->id); !st.ok()) return st;
     return auth::delete_session(tx, v.session->token_hash);
   });
   if (!s.ok()) return error_page(app, v, req, 500, "error.internal");
-  if (!account) {
+  if (!account || wait > 0) {
     Json view;
     view["login"] = login_name;
     view["next"] = next;
-    view["error"] = app.locales.t(v.locale, "login.failed");
-    return page(app, v, req, 200, "login", view, "login.title");
+    view["error"] = wait > 0 ? app.locales.t(v.locale, "login.too_many", {{"minutes", std::to_string((wait + 59) / 60)}})
+                             : app.locales.t(v.locale, "login.failed");
+    return page(app, v, req, wait > 0 ? 429 : 200, "login", view, "login.title");
   }
   http::Response res = http::Response::redirect(safe_next(next, account->is_staff()));
   res.set_cookie("sid", token, -1, app.config.secure_cookies);

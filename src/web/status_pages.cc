@@ -6,6 +6,7 @@
 
 #include "applications/applications.h"
 #include "core/receipt.h"
+#include "ratelimit/ratelimit.h"
 #include "core/wareki.h"
 #include "forms/form.h"
 #include "web/app.h"
@@ -125,6 +126,26 @@ http::Response lookup_form(App& app, http::Request& req) {
   return page(app, v, req, 200, "lookup", view, "lookup.title");
 }
 
+// Wrong access codes count per receipt number (ratelimit.h): seconds until the receipt may be
+// tried again, and counting one more wrong code.
+int64_t access_code_wait(App& app, const std::string& receipt, int64_t now) {
+  int64_t wait = 0;
+  store::with_read(*app.store, [&](store::Transaction& tx) {
+    auto b = ratelimit::blocked_for(tx, "receipt:" + receipt, ratelimit::kAccessCode, now);
+    if (b.ok()) wait = *b;
+    return b.status();
+  });
+  return wait;
+}
+void count_wrong_access_code(App& app, const std::string& receipt, int64_t now) {
+  store::with_write(*app.store, [&](store::Transaction& tx) {
+    return ratelimit::record_failure(tx, "receipt:" + receipt, ratelimit::kAccessCode, now);
+  });
+}
+std::string too_many_tries(App& app, const Visitor& v, int64_t wait) {
+  return app.locales.t(v.locale, "lookup.too_many", {{"minutes", std::to_string((wait + 59) / 60)}});
+}
+
 http::Response lookup(App& app, http::Request& req) {
   Visitor v = identify(app, req);
   auto posted = http::parse_urlencoded(req.body);
@@ -134,18 +155,21 @@ http::Response lookup(App& app, http::Request& req) {
   std::string code = field(*posted, "code");
   auto receipt = canonical_receipt_number(typed_receipt);
   std::optional<applications::Application> found;
-  if (receipt) {
+  const int64_t now = unix_now();
+  const int64_t wait = receipt ? access_code_wait(app, *receipt, now) : 0;
+  if (receipt && wait == 0) {
     store::with_read(*app.store, [&](store::Transaction& tx) {
       auto a = applications::find_by_receipt(tx, *receipt);
       if (a.ok() && applications::access_code_matches(tx, a->id, code)) found = *a;
       return Status::Ok();
     });
+    if (!found) count_wrong_access_code(app, *receipt, now);
   }
   if (!found) {
     Json view;
     view["receipt"] = typed_receipt;
-    view["error"] = app.locales.t(v.locale, "lookup.not_found");
-    return page(app, v, req, 200, "lookup", view, "lookup.title");
+    view["error"] = wait > 0 ? too_many_tries(app, v, wait) : app.locales.t(v.locale, "lookup.not_found");
+    return page(app, v, req, wait > 0 ? 429 : 200, "lookup", view, "lookup.title");
   }
   return show(app, v, req, *found, code);
 }
@@ -180,10 +204,24 @@ http::Response guest_correction(App& app, http::Request& req) {
   if (!posted.ok()) return error_page(app, v, req, 400, "error.bad_request");
   if (!csrf_ok(v, *posted)) return error_page(app, v, req, 403, "error.csrf");
   std::string code = field(*posted, "code");
-  return open_correction_for(app, v, req, field(*posted, "receipt"),
-                             [&](store::Transaction& tx, const applications::Application& a) {
-                               return applications::access_code_matches(tx, a.id, code);
-                             });
+  const int64_t now = unix_now();
+  auto receipt = canonical_receipt_number(field(*posted, "receipt"));
+  if (receipt) {
+    if (int64_t wait = access_code_wait(app, *receipt, now); wait > 0) {
+      Json view;
+      view["receipt"] = field(*posted, "receipt");
+      view["error"] = too_many_tries(app, v, wait);
+      return page(app, v, req, 429, "lookup", view, "lookup.title");
+    }
+  }
+  bool wrong_code = false;
+  http::Response res = open_correction_for(app, v, req, field(*posted, "receipt"),
+                                           [&](store::Transaction& tx, const applications::Application& a) {
+                                             wrong_code = !applications::access_code_matches(tx, a.id, code);
+                                             return !wrong_code;
+                                           });
+  if (wrong_code && receipt) count_wrong_access_code(app, *receipt, now);
+  return res;
 }
 
 // A signed-in resident corrects their own application.
