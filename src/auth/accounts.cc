@@ -48,6 +48,19 @@ Account to_account(const store::Row& r) {
   if (!a.profile.is_object()) a.profile = nlohmann::json::object();
   return a;
 }
+
+constexpr const char* kSessionColumns = "SELECT account_id, csrf, last_seen, expires_at, flash FROM sessions ";
+
+Session session_from_row(const std::string& token_hash, const store::Row& r) {
+  Session s;
+  s.token_hash = token_hash;
+  if (!r.is_null(0)) s.account_id = r.i64(0);
+  s.csrf = r.str(1);
+  s.last_seen = r.i64(2);
+  s.expires_at = r.i64(3);
+  s.flash = r.str(4);
+  return s;
+}
 }  // namespace
 
 Result<Account> authenticate(store::Transaction& tx, const std::string& login,
@@ -107,16 +120,10 @@ Result<Session> load_session(store::Transaction& tx, const std::string& token, i
                              std::chrono::seconds lifetime, bool slide) {
   if (token.empty() || token.size() > 100) return Status::NotFound("no session");
   std::string hash = sha256_hex(token);
-  auto rows = tx.query("SELECT account_id, csrf, last_seen, expires_at, flash FROM sessions WHERE token_hash = ?", {hash});
+  auto rows = tx.query(std::string(kSessionColumns) + "WHERE token_hash = ?", {hash});
   if (!rows.ok()) return rows.status();
   if (rows->empty() || rows->at(0).i64(3) <= now) return Status::NotFound("no session");
-  Session s;
-  s.token_hash = hash;
-  if (!rows->at(0).is_null(0)) s.account_id = rows->at(0).i64(0);
-  s.csrf = rows->at(0).str(1);
-  s.last_seen = rows->at(0).i64(2);
-  s.expires_at = rows->at(0).i64(3);
-  s.flash = rows->at(0).str(4);
+  Session s = session_from_row(hash, rows->at(0));
   if (slide && now - s.last_seen > touch_period(lifetime)) {
     auto r = tx.exec("UPDATE sessions SET last_seen = ?, expires_at = ? WHERE token_hash = ?",
                      {now, now + int64_t{lifetime.count()}, hash});
@@ -135,18 +142,10 @@ Result<Session> extend_session(store::Transaction& tx, const std::string& token_
                    {now, now + int64_t{lifetime.count()}, token_hash, now});
   if (!r.ok()) return r.status();
   if (*r == 0) return Status::NotFound("no session");
-  auto rows = tx.query("SELECT account_id, csrf, last_seen, expires_at, flash FROM sessions WHERE token_hash = ?",
-                       {token_hash});
+  auto rows = tx.query(std::string(kSessionColumns) + "WHERE token_hash = ?", {token_hash});
   if (!rows.ok()) return rows.status();
   if (rows->empty()) return Status::NotFound("no session");
-  Session s;
-  s.token_hash = token_hash;
-  if (!rows->at(0).is_null(0)) s.account_id = rows->at(0).i64(0);
-  s.csrf = rows->at(0).str(1);
-  s.last_seen = rows->at(0).i64(2);
-  s.expires_at = rows->at(0).i64(3);
-  s.flash = rows->at(0).str(4);
-  return s;
+  return session_from_row(token_hash, rows->at(0));
 }
 
 Status set_flash(store::Transaction& tx, const std::string& token_hash, const std::string& json) {

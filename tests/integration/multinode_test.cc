@@ -67,13 +67,6 @@ std::string row_version_of(const std::string& html) {
   return std::regex_search(html, m, re) ? m[1].str() : "";
 }
 
-std::string staff_case_path(HttpClient& staff, const std::string& receipt) {
-  Reply q = staff.get("/staff");
-  std::smatch m;
-  std::regex re("href=\"(/staff/cases/[0-9]+)\">" + receipt);
-  return std::regex_search(q.body, m, re) ? m[1].str() : "";
-}
-
 // Posts an action from the case page as it is now; returns the status of the answer.
 int act(HttpClient& staff, const std::string& case_path, const std::string& action, const std::string& message = "") {
   Reply page = staff.get(case_path);

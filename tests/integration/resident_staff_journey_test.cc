@@ -56,13 +56,6 @@ Answers jidou_answers() {
   return a;
 }
 
-std::string staff_case_path(HttpClient& staff, const std::string& receipt) {
-  Reply q = staff.get("/staff");
-  std::smatch m;
-  std::regex re("href=\"(/staff/cases/[0-9]+)\">" + receipt);
-  return std::regex_search(q.body, m, re) ? m[1].str() : "";
-}
-
 // Posts an action from the case page; returns the status of the answer.
 int act(HttpClient& staff, const std::string& case_path, const std::string& action, const std::string& message = "") {
   Reply page = staff.get(case_path);

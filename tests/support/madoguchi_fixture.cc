@@ -235,4 +235,11 @@ std::string submit_risai_as_guest(HttpClient& c, std::string* access_code) {
   return receipt;
 }
 
+std::string staff_case_path(HttpClient& staff, const std::string& receipt) {
+  Reply q = staff.get("/staff");
+  std::smatch m;
+  std::regex re("href=\"(/staff/cases/[0-9]+)\">" + receipt);
+  return std::regex_search(q.body, m, re) ? m[1].str() : "";
+}
+
 }  // namespace madoguchi::test

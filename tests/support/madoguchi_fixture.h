@@ -58,6 +58,8 @@ std::string post_action_of(const std::string& html);
 std::string location_of(const Reply& r);
 // Logs in through the login page; true when the server redirected after sign-in.
 bool sign_in(HttpClient& client, const std::string& login, const std::string& password);
+// The path of the case with this receipt number in a signed-in staff member's queue, or "".
+std::string staff_case_path(HttpClient& staff, const std::string& receipt);
 
 }  // namespace madoguchi::test
 
