@@ -5,6 +5,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "ja/ruby.h"
+
 namespace madoguchi {
 namespace fs = std::filesystem;
 
@@ -86,15 +88,21 @@ Result<Locales> Locales::load(const std::string& dir) {
   const auto& ja = out.strings_["ja"];
   for (const auto& id : ids()) {
     nlohmann::json view = nlohmann::json::object();
+    nlohmann::json html_view = nlohmann::json::object();
     auto& own = out.strings_[id];
     for (const auto& [key, text] : ja) {
       auto it = own.find(key);
-      put_nested(view, key, it != own.end() ? it->second : text);
+      const std::string& shown = it != own.end() ? it->second : text;
+      put_nested(view, key, shown);
+      put_nested(html_view, key, ja::text_html(shown, id));
     }
     for (const auto& [key, text] : own) {
-      if (!ja.count(key)) put_nested(view, key, text);
+      if (ja.count(key)) continue;
+      put_nested(view, key, text);
+      put_nested(html_view, key, ja::text_html(text, id));
     }
     out.views_[id] = std::move(view);
+    out.html_views_[id] = std::move(html_view);
   }
   return out;
 }
@@ -145,6 +153,12 @@ std::string Locales::t(std::string_view locale, std::string_view key,
 bool Locales::has(std::string_view locale, std::string_view key) const {
   auto loc = strings_.find(std::string(locale));
   return loc != strings_.end() && loc->second.count(std::string(key));
+}
+
+const nlohmann::json& Locales::html_view(std::string_view locale) const {
+  auto it = html_views_.find(std::string(locale));
+  if (it != html_views_.end()) return it->second;
+  return html_views_.at("ja");
 }
 
 const nlohmann::json& Locales::view(std::string_view locale) const {

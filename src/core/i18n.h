@@ -37,12 +37,17 @@ class Locales {
   // Every string of a locale (ja filled in where missing), for templates: {{t.key}}.
   // Keys with dots are nested: "form.next" is reachable as {{t.form.next}}.
   const nlohmann::json& view(std::string_view locale) const;
+  // The same strings as HTML (ja::text_html: escaped, and in ja-easy a reading written
+  // 「区役所(くやくしょ)」 becomes ruby), for templates: {{{t_html.key}}} in element content.
+  // Placeholders are left as written, so only keys without them belong there.
+  const nlohmann::json& html_view(std::string_view locale) const;
   // Keys per locale, for the completeness test.
   const std::map<std::string, std::map<std::string, std::string>>& raw() const { return strings_; }
 
  private:
   std::map<std::string, std::map<std::string, std::string>> strings_;  // locale → key → text
   std::map<std::string, nlohmann::json> views_;
+  std::map<std::string, nlohmann::json> html_views_;
 };
 
 }  // namespace madoguchi

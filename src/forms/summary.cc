@@ -1,5 +1,6 @@
 // Check-your-answers: each visible page with its answers as display text.
 #include "forms/internal.h"
+#include "ja/ruby.h"
 #include "ja/text.h"
 
 namespace madoguchi::forms {
@@ -127,7 +128,10 @@ void Summary::level(const std::vector<Field>& fields, const Json& scope, const J
     }
     std::string shown_value =
         f.type == FieldType::kGroup ? text(ctx_, "forms.not_answered") : display(f, value, scope);
+    // label_html for the <dt> (ruby on ja-easy pages); the plain label stays for the
+    // change link's hidden text and for e-mails and exports, which read this view too.
     rows->push_back({{"label", shown_label},
+                     {"label_html", ja::text_html(shown_label, ctx_.locale)},
                      {"label_ja", fb},
                      {"label_lang", fb ? Json("ja") : Json(false)},
                      {"value", shown_value},
@@ -147,7 +151,8 @@ Json summary_view(const procedures::Procedure& proc, const Json& answers, const 
     s.level(page.fields, a, a, nullptr, "f.", "", &rows);
     bool fb = false;
     std::string title = page.title.get(ctx.locale, &fb);
-    out.push_back({{"id", page.id}, {"title", title}, {"title_ja", fb},
+    out.push_back({{"id", page.id}, {"title", title},
+                   {"title_html", ja::text_html(title, ctx.locale)}, {"title_ja", fb},
                     {"title_lang", fb ? Json("ja") : Json(false)}, {"rows", rows}});
   }
   return out;

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "forms/internal.h"
+#include "ja/ruby.h"
 
 namespace madoguchi::forms {
 
@@ -14,8 +15,8 @@ namespace {
 Json base_view() {
   Json v = {
       {"id", ""}, {"type", ""}, {"name", ""}, {"html_id", ""},
-      {"label", ""}, {"label_ja", false},
-      {"hint", ""}, {"has_hint", false}, {"hint_ja", false},
+      {"label", ""}, {"label_html", ""}, {"label_ja", false},
+      {"hint", ""}, {"hint_html", ""}, {"has_hint", false}, {"hint_ja", false},
       {"type_hint", ""}, {"has_type_hint", false}, {"has_any_hint", false}, {"hint_id", ""},
       {"required", false}, {"optional", false},
       {"has_error", false}, {"errors", Json::array()}, {"error_id", ""},
@@ -186,6 +187,7 @@ void ViewBuilder::fill_options(Json& v, const Field& f, const Json& value) {
     // The first option carries the field's own id, so error links land on it.
     v["options"].push_back({{"value", opts[i].first},
                             {"label", opts[i].second.first},
+                            {"label_html", ja::text_html(opts[i].second.first, ctx_.locale)},
                             {"label_ja", opts[i].second.second},
                             {"html_id", i == 0 ? id : id + "-" + std::to_string(i + 1)},
                             {"checked", on},
@@ -310,8 +312,10 @@ void ViewBuilder::fill_group(Json& v, const Field& f, const Json& value,
   group_siblings_ = siblings;
   auto row_view = [&](const std::string& index, const std::string& number, Json& row, bool can_remove) {
     std::string row_name = name + "." + index;
+    std::string legend = text(ctx_, "forms.row_legend", {{"label", label}, {"number", number}});
     return Json{
-        {"legend", text(ctx_, "forms.row_legend", {{"label", label}, {"number", number}})},
+        {"legend", legend},
+        {"legend_html", ja::text_html(legend, ctx_.locale)},
         {"legend_ja", label_ja},
         {"html_id", html_id(row_name)},
         {"marker_name", row_name + "._row"},
@@ -355,8 +359,12 @@ Json ViewBuilder::field(const Leveled& l, const Json& scope, const Json* row,
   bool fb = false;
   v["label"] = f.label.get(ctx_.locale, &fb);
   v["label_ja"] = fb;
+  // The *_html keys go into element content (ruby on ja-easy pages, ja::text_html); the
+  // plain keys stay for attribute values and <option>, which cannot hold markup.
+  v["label_html"] = ja::text_html(v["label"].get<std::string>(), ctx_.locale);
   if (!f.help.empty()) {
     v["hint"] = f.help.get(ctx_.locale, &fb);
+    v["hint_html"] = ja::text_html(v["hint"].get<std::string>(), ctx_.locale);
     v["hint_ja"] = fb;
     v["has_hint"] = true;
   }

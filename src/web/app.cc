@@ -93,6 +93,8 @@ bool csrf_ok(const Visitor& v, const http::Fields& posted) {
 Json base_view(App& app, const Visitor& v, const http::Request& req) {
   Json view;
   view["t"] = app.locales.view(v.locale);
+  // For the few UI strings with readings (ruby in ja-easy), shown with {{{t_html.key}}}.
+  view["t_html"] = app.locales.html_view(v.locale);
   view["locale"] = v.locale;
   view["html_lang"] = Locales::html_lang(v.locale);
   view["csrf"] = v.session ? v.session->csrf : "";

@@ -4,6 +4,7 @@
 
 #include "applications/applications.h"
 #include "core/wareki.h"
+#include "ja/ruby.h"
 
 namespace madoguchi::web {
 
@@ -11,6 +12,10 @@ Json localized(const procedures::LocalizedText& text, const std::string& locale,
   bool fell_back = false;
   const std::string& s = text.get(locale, &fell_back);
   extra["text"] = s;
+  // "html" is always present (escaped text for every locale, with ruby for ja-easy), so a
+  // template shows one key in element content ({{{x.html}}}) without a per-locale branch;
+  // "text" stays for <title> and attribute values, where markup cannot go.
+  extra["html"] = ja::text_html(s, locale);
   // Marks ja text shown on a page in another language, so screen readers pronounce it right.
   if (fell_back && Locales::html_lang(locale) != "ja") extra["fallback_lang"] = "ja";
   return extra;

@@ -11,7 +11,8 @@
 
 namespace madoguchi::web {
 
-// {"text": …, "fallback_lang": "ja" when the ja text stands in} merged with `extra`.
+// {"text": …, "html": the same text as HTML (ja::text_html: ruby on ja-easy pages),
+//  "fallback_lang": "ja" when the ja text stands in} merged with `extra`.
 Json localized(const procedures::LocalizedText& text, const std::string& locale, Json extra = Json::object());
 // Title, summary, fee, period and link of a procedure, for lists and its own page.
 Json procedure_card(App& app, const procedures::Procedure& p, const std::string& locale);

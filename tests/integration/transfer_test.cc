@@ -118,7 +118,9 @@ TEST(Transfer, SqliteDeploymentMovesToPostgresWithNothingLost) {
       // The tables the journeys above must reach; the unit tests fill every table.
       static const std::set<std::string> kReached = {"accounts", "sessions",  "drafts",   "applications",
                                                      "attachments", "events", "audit_log"};
-      if (kReached.count(t.name)) EXPECT_FALSE(rows.empty()) << t.name << " has no rows: the journeys no longer reach it";
+      if (kReached.count(t.name)) {
+        EXPECT_FALSE(rows.empty()) << t.name << " has no rows: the journeys no longer reach it";
+      }
     }
   }
   ASSERT_GT(audit_entries, 0u);

@@ -40,6 +40,10 @@ class View : public FormsTest {
  protected:
   std::string render(const std::string& page_id, const Json& answers,
                      const std::vector<FieldError>& errors = {}, const std::string& locale = "ja") {
+    return render_page(*proc_, page(page_id), answers, errors, locale);
+  }
+  std::string render_page(const procedures::Procedure& proc, const procedures::Page& pg, const Json& answers,
+                          const std::vector<FieldError>& errors, const std::string& locale) {
     std::ifstream in(MADOGUCHI_SOURCE_DIR "/templates/partials/field.mustache");
     std::stringstream ss;
     ss << in.rdbuf();
@@ -50,7 +54,7 @@ class View : public FormsTest {
     row_ss << row_in.rdbuf();
     std::string row_partial = row_ss.str();
     mu::mustache tmpl("{{#fields}}{{> field}}{{/fields}}");
-    Json data = {{"fields", page_view(*proc_, page(page_id), answers, errors, ctx(locale))},
+    Json data = {{"fields", page_view(proc, pg, answers, errors, ctx(locale))},
                  {"t", locales_->view(locale)}};
     mu::data d = to_data(data);
     d.set("field", mu::partial([partial] { return partial; }));
@@ -122,6 +126,73 @@ TEST_F(View, FallbackTextIsMarkedJapanese) {
   EXPECT_TRUE(has(html, "for=\"f-kind-2\" lang=\"ja\">浸水</label>"));
   EXPECT_TRUE(has(html, "<span lang=\"ja\">被害の部分</span>"));
   EXPECT_TRUE(has(html, "Required"));
+}
+
+// やさしい日本語 writes readings in parentheses after kanji (docs/procedure-format.md); on a
+// ja-easy page they become ruby in element content, never in attribute values, and the same
+// field on an English page has none.
+TEST_F(View, EasyJapaneseReadingsBecomeRubyOnlyOnJaEasyPages) {
+  const char* definition = R"(id: ruby-test
+source: テスト用
+title: {ja: テスト}
+summary: {ja: テスト}
+department: kuminka
+category: certificates
+fee: {yen: 0}
+identity: none
+processing_days: 1
+channels: [online]
+route: [tanto]
+pages:
+  - id: p
+    title: {ja: 勤務先}
+    fields:
+      - id: work
+        type: yesno
+        label: {ja: 公務員ですか, ja-easy: 公務員(こうむいん)ですか, en: "Are you a public servant?"}
+        help: {ja: 口座, ja-easy: 銀行口座(ぎんこう こうざ)<b>, en: Bank account}
+        required: true
+      - id: kind
+        type: radio
+        label: {ja: 種類, ja-easy: 種類(しゅるい)}
+        options:
+          - {value: a, label: {ja: 厚生年金, ja-easy: 厚生年金(こうせい ねんきん), en: Employees' pension}}
+      - id: pick
+        type: select
+        label: {ja: 区分(くぶん), ja-easy: 区分(くぶん)}
+        options:
+          - {value: a, label: {ja: 国民年金, ja-easy: 国民年金(こくみん ねんきん)}}
+)";
+  std::vector<procedures::Problem> problems;
+  auto org = procedures::parse_organisation(kTestOrg, "org.yaml", &problems);
+  ASSERT_TRUE(org.ok());
+  auto proc = procedures::parse_procedure(definition, "ruby-test.yaml", org.value(), &problems);
+  std::string all;
+  for (const auto& pr : problems) all += pr.message + "\n";
+  ASSERT_TRUE(proc.ok()) << all;
+  const procedures::Page& pg = proc->pages.at(0);
+
+  std::string easy = render_page(*proc, pg, Json::object(), {}, "ja-easy");
+  EXPECT_TRUE(has(easy, "<span><ruby>公務員<rp>(</rp><rt>こうむいん</rt><rp>)</rp></ruby>ですか</span>")) << easy;
+  // The hint: ruby, and the rest of the definition text still escaped.
+  EXPECT_TRUE(has(easy, "<ruby>銀行口座<rp>(</rp><rt>ぎんこう こうざ</rt><rp>)</rp></ruby>&lt;b&gt;</p>")) << easy;
+  EXPECT_TRUE(has(easy, "for=\"f-kind\"><ruby>厚生年金<rp>(</rp><rt>こうせい ねんきん</rt><rp>)</rp></ruby></label>"))
+      << easy;
+  // <option> holds text only: the reading stays in parentheses there.
+  EXPECT_TRUE(has(easy, ">国民年金(こくみん ねんきん)</option>")) << easy;
+  EXPECT_TRUE(has(easy, "<span><ruby>区分<rp>(</rp><rt>くぶん</rt><rp>)</rp></ruby></span>")) << easy;
+  // No markup inside an attribute value.
+  EXPECT_FALSE(std::regex_search(easy, std::regex("=\"[^\"]*<ruby"))) << easy;
+
+  std::string en = render_page(*proc, pg, Json::object(), {}, "en");
+  EXPECT_FALSE(has(en, "<ruby")) << en;
+  EXPECT_TRUE(has(en, "<span>Are you a public servant?</span>")) << en;
+  // A Japanese fallback with a reading in it stays text on an English page.
+  EXPECT_TRUE(has(en, "<span lang=\"ja\">区分(くぶん)</span>")) << en;
+  EXPECT_TRUE(has(en, "for=\"f-kind\">Employees&#39;") || has(en, "for=\"f-kind\">Employees&apos;")) << en;
+  std::string ja = render_page(*proc, pg, Json::object(), {}, "ja");
+  EXPECT_FALSE(has(ja, "<ruby")) << ja;
+  EXPECT_TRUE(has(ja, "<span>公務員ですか</span>")) << ja;
 }
 
 TEST_F(View, GroupRowsWithAddAndRemoveButtons) {

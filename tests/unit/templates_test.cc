@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/i18n.h"
+#include "ja/ruby.h"
 #include "web/templates.h"
 
 namespace madoguchi::web {
@@ -53,6 +54,7 @@ class TemplatesRealTest : public ::testing::Test {
   }
   static json with_t(json data, const std::string& locale = "ja") {
     data["t"] = locales_->view(locale);
+    data["t_html"] = locales_->html_view(locale);
     return data;
   }
   static Templates* templates_;
@@ -159,6 +161,25 @@ TEST_F(TemplatesRealTest, PartialsResolveRecursively) {
   EXPECT_NE(out.find(locales_->t("ja", "forms.required_mark")), std::string::npos);
   EXPECT_EQ(out.find("<script>"), std::string::npos);
   EXPECT_EQ(out.find("{{"), std::string::npos) << "an unresolved tag leaked into the page";
+}
+
+// Readings written in parentheses (「児童手当(じどう てあて)」) are ruby on ja-easy pages, in
+// procedure texts ("html" from web::localized) and UI strings (t_html), and only there.
+TEST_F(TemplatesRealTest, EasyJapaneseReadingsAreRubyOnlyInJaEasy) {
+  auto procedure_view = [](const std::string& locale, const std::string& title) {
+    json text = {{"text", title}, {"html", ja::text_html(title, locale)}};
+    return with_t({{"title", text}, {"summary", text}, {"description", text}, {"eligibility", text},
+                   {"id", "jidou-teate"}, {"csrf", "c"}, {"online", false}},
+                  locale);
+  };
+  std::string easy = templates_->render("procedure", procedure_view("ja-easy", "児童手当(じどう てあて)を もらう <申請>"));
+  EXPECT_NE(easy.find("<h1><ruby>児童手当<rp>(</rp><rt>じどう てあて</rt><rp>)</rp></ruby>を もらう &lt;申請&gt;</h1>"),
+            std::string::npos) << easy;
+  // A ja-easy UI string with a reading: 区役所(くやくしょ).
+  EXPECT_NE(easy.find("<ruby>区役所<rp>(</rp><rt>くやくしょ</rt><rp>)</rp></ruby>"), std::string::npos) << easy;
+  std::string en = templates_->render("procedure", procedure_view("en", "Child allowance (児童手当(じどう てあて)) <x>"));
+  EXPECT_EQ(en.find("<ruby"), std::string::npos) << en;
+  EXPECT_NE(en.find("<h1>Child allowance (児童手当(じどう てあて)) &lt;x&gt;</h1>"), std::string::npos) << en;
 }
 
 TEST_F(TemplatesRealTest, EveryTemplateRendersWithEmptyDataInEveryLocale) {
