@@ -392,8 +392,21 @@ http::Response receipt_page(App& app, http::Request& req) {
     view["processing_days"] = p->processing_days;
   }
   view["receipt"] = flash["receipt"];
-  view["access_code"] = flash.value("code", "");
   view["guest"] = flash.value("guest", true);
+  // The access code is shown once: it leaves the session before this page is sent, so a
+  // reload, the Back button or the next person at a shared computer no longer sees it.
+  std::string code = flash.value("code", "");
+  if (!code.empty()) {
+    flash.erase("code");
+    Status s = store::with_write(*app.store, [&](store::Transaction& tx) {
+      return auth::set_flash(tx, v.session->token_hash, flash.dump());
+    });
+    if (!s.ok()) {
+      spdlog::error("receipt page failed: {}", s.message());
+      return error_page(app, v, req, 500, "error.internal");
+    }
+    view["access_code"] = code;
+  }
   view["decide_by"] = format_date(app, v.locale, due);
   view["fee"] = format_yen(app, v.locale, fee);
   view["has_fee"] = fee > 0;

@@ -140,6 +140,8 @@ http::Response case_page(App& app, http::Request& req) {
       auto act = cases::parse_action(name);
       if (act && cases::transition(state, *act, def->route, v.account->role).ok()) view[std::string("can_") + name] = true;
     }
+    // Both take a message to the resident; during a correction only rejecting is left.
+    view["can_message"] = view.contains("can_correction") || view.contains("can_reject");
     return audit::record(tx, {actor_of(v), "case.view", "application:" + std::to_string(a->id), ""}, unix_now());
   });
   if (!s.ok()) {

@@ -64,6 +64,15 @@ TEST(GuestJourney, RisaiWithPhotosSurvivesRestart) {
     receipt = m[1];
     ASSERT_TRUE(std::regex_search(done.body, m, std::regex(R"re(id="access-code">([0-9]{8})<)re")));
     code = m[1];
+    // Shown once: a reload still shows the receipt number, but the code has left the session.
+    Reply reload = c.get(location_of(posted));
+    ASSERT_EQ(reload.status, 200);
+    EXPECT_NE(reload.body.find(receipt), std::string::npos);
+    EXPECT_EQ(reload.body.find(code), std::string::npos);
+    EXPECT_NE(reload.body.find("id=\"access-code-shown\""), std::string::npos);
+    // What happens next: the review, how a correction is asked for, and the date.
+    EXPECT_NE(done.body.find("id=\"next-steps\""), std::string::npos);
+    EXPECT_NE(done.body.find("受付番号と確認コードで確認してください"), std::string::npos);
     EXPECT_TRUE(canonical_receipt_number(receipt).has_value()) << receipt;
     // The decision date is shown in both calendars.
     EXPECT_NE(done.body.find("令和"), std::string::npos);

@@ -56,14 +56,8 @@ Answers jidou_answers() {
   return a;
 }
 
-// Posts an action from the case page; returns the status of the answer.
 int act(HttpClient& staff, const std::string& case_path, const std::string& action, const std::string& message = "") {
-  Reply page = staff.get(case_path);
-  std::smatch m;
-  std::string row_version = std::regex_search(page.body, m, std::regex(R"re(name="row_version" value="([0-9]+)")re")) ? m[1].str() : "0";
-  Reply r = staff.post_form(case_path + "/act",
-                            {{"csrf", csrf_of(page.body)}, {"row_version", row_version}, {"action", action}, {"message", message}});
-  return r.status;
+  return staff_act(staff, case_path, action, message);
 }
 
 TEST(ResidentStaffJourney, JidouTeateCorrectionAndThreeStepApproval) {

@@ -36,21 +36,8 @@ struct TempDir {
   }
 };
 
-std::string case_path_of(HttpClient& staff, const std::string& receipt) {
-  Reply q = staff.get("/staff");
-  std::smatch m;
-  return std::regex_search(q.body, m, std::regex("href=\"(/staff/cases/[0-9]+)\">" + receipt)) ? m[1].str() : "";
-}
-
 int act(HttpClient& staff, const std::string& case_path, const std::string& action) {
-  Reply page = staff.get(case_path);
-  std::smatch m;
-  std::regex re(R"re(name="row_version" value="([0-9]+)")re");
-  std::string version = std::regex_search(page.body, m, re) ? m[1].str() : "0";
-  return staff
-      .post_form(case_path + "/act",
-                 {{"csrf", csrf_of(page.body)}, {"row_version", version}, {"action", action}, {"message", ""}})
-      .status;
+  return staff_act(staff, case_path, action);
 }
 
 std::unique_ptr<store::Store> open_store(const std::string& url) {
@@ -77,7 +64,7 @@ TEST(Transfer, SqliteDeploymentMovesToPostgresWithNothingLost) {
     ASSERT_FALSE(receipt.empty());
     HttpClient staff(source.port());
     ASSERT_TRUE(sign_in(staff, "b1", "staff-password-01"));
-    std::string case_path = case_path_of(staff, receipt);
+    std::string case_path = staff_case_path(staff, receipt);
     ASSERT_FALSE(case_path.empty()) << "GET /staff: " << staff.get("/staff").status;
     ASSERT_EQ(act(staff, case_path, "assign"), 303);
     HttpClient resident(source.port());
@@ -138,7 +125,7 @@ TEST(Transfer, SqliteDeploymentMovesToPostgresWithNothingLost) {
   // ones (on PostgreSQL, sequences moved by after_import()).
   HttpClient staff(target.port());
   ASSERT_TRUE(sign_in(staff, "b1", "staff-password-01"));
-  std::string case_path = case_path_of(staff, receipt);
+  std::string case_path = staff_case_path(staff, receipt);
   ASSERT_FALSE(case_path.empty()) << "GET /staff: " << staff.get("/staff").status;
   EXPECT_EQ(act(staff, case_path, "approve"), 303);
   ASSERT_EQ(target.stop(), 0) << target.output();

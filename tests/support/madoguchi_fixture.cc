@@ -242,4 +242,16 @@ std::string staff_case_path(HttpClient& staff, const std::string& receipt) {
   return std::regex_search(q.body, m, re) ? m[1].str() : "";
 }
 
+int staff_act(HttpClient& staff, const std::string& case_path, const std::string& action,
+              const std::string& message) {
+  Reply page = staff.get(case_path);
+  std::smatch m;
+  std::string row_version =
+      std::regex_search(page.body, m, std::regex(R"re(name="row_version" value="([0-9]+)")re")) ? m[1].str() : "0";
+  return staff
+      .post_form(case_path + "/act",
+                 {{"csrf", csrf_of(page.body)}, {"row_version", row_version}, {"action", action}, {"message", message}})
+      .status;
+}
+
 }  // namespace madoguchi::test

@@ -60,6 +60,10 @@ std::string location_of(const Reply& r);
 bool sign_in(HttpClient& client, const std::string& login, const std::string& password);
 // The path of the case with this receipt number in a signed-in staff member's queue, or "".
 std::string staff_case_path(HttpClient& staff, const std::string& receipt);
+// Posts `action` ("assign", "approve", …) from the case page at its current row version, as
+// the console's buttons do; returns the answer's status (303 when it was done).
+int staff_act(HttpClient& staff, const std::string& case_path, const std::string& action,
+              const std::string& message = "");
 
 }  // namespace madoguchi::test
 
