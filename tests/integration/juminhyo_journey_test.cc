@@ -1,0 +1,112 @@
+// A resident asks for three copies of part of their household's 住民票: the fee (300円 a
+// copy) follows the number of copies on the check page, the receipt and the case page; the
+// optional items chosen (本籍, マイナンバー) and the household members listed reach staff.
+#include <gtest/gtest.h>
+
+#include <regex>
+
+#include "support/madoguchi_fixture.h"
+
+namespace madoguchi::test {
+namespace {
+
+void add_name(Fields& f, const std::string& base, const std::string& family, const std::string& given,
+              const std::string& family_kana, const std::string& given_kana) {
+  f.emplace_back(base + ".family", family);
+  f.emplace_back(base + ".given", given);
+  f.emplace_back(base + ".family_kana", family_kana);
+  f.emplace_back(base + ".given_kana", given_kana);
+}
+
+void add_date(Fields& f, const std::string& base, int y, int m, int d) {
+  f.emplace_back(base + ".era", "");
+  f.emplace_back(base + ".year", std::to_string(y));
+  f.emplace_back(base + ".month", std::to_string(m));
+  f.emplace_back(base + ".day", std::to_string(d));
+}
+
+Answers juminhyo_answers(const std::string& copies) {
+  Answers a;
+  Fields& f = a.fields;
+  f.emplace_back("f.requester_type", "household");
+  add_name(f, "f.requester_name", "佐藤", "美咲", "さとう", "みさき");
+  add_date(f, "f.requester_birth", 1990, 2, 3);
+  f.emplace_back("f.requester_address.postal_code", "144-8621");
+  f.emplace_back("f.requester_address.prefecture", "東京都");
+  f.emplace_back("f.requester_address.city", "大田区");
+  f.emplace_back("f.requester_address.town", "蒲田");
+  f.emplace_back("f.requester_address.street", "5-13-14");
+  f.emplace_back("f.requester_phone", "03-5744-1111");
+  f.emplace_back("f.requester_relation", "妻");
+  add_name(f, "f.head_name", "佐藤", "健", "サトウ", "ケン");
+  f.emplace_back("f.scope", "some");
+  add_name(f, "f.members.0.member_name", "佐藤", "健", "サトウ", "ケン");
+  add_date(f, "f.members.0.member_birth", 1988, 7, 7);
+  add_name(f, "f.members.1.member_name", "佐藤", "陽菜", "サトウ", "ヒナ");
+  add_date(f, "f.members.1.member_birth", 2019, 4, 1);
+  f.emplace_back("f.certificate_kind", "copy");
+  f.emplace_back("f.copies", copies);
+  f.emplace_back("f.items", "domicile");
+  f.emplace_back("f.items", "my_number");
+  f.emplace_back("f.purpose", "passport");
+  f.emplace_back("f.submit_to", "旅券センター");
+  f.emplace_back("f.delivery", "mail");
+  f.emplace_back("f.delivery_to", "requester");
+  a.group_rows["members"] = 2;
+  return a;
+}
+
+TEST(JuminhyoJourney, FeeFollowsTheNumberOfCopiesAndChosenItemsReachStaff) {
+  MadoguchiServer server;
+  ASSERT_TRUE(server.add_resident("misaki", "resident-password-1", "佐藤 美咲"));
+  ASSERT_TRUE(server.add_staff("kumin1", "staff-password-01", "区民 担当", "kuminka", "tanto"));
+  ASSERT_TRUE(server.start()) << server.output();
+
+  HttpClient c(server.port());
+  ASSERT_TRUE(sign_in(c, "misaki", "resident-password-1"));
+  Reply proc = c.get("/procedures/juminhyo");
+  ASSERT_EQ(proc.status, 200);
+  EXPECT_NE(proc.body.find("1通300円"), std::string::npos) << "the fee per copy on the procedure page";
+  Reply start = c.post_form("/procedures/juminhyo/start", {{"csrf", csrf_of(proc.body)}});
+  ASSERT_EQ(start.status, 303) << start.body;
+
+  // Zero copies is refused next to the field, with every other answer kept.
+  std::string trace, body;
+  EXPECT_TRUE(walk_to_check(c, location_of(start), juminhyo_answers("0"), &trace, &body).empty());
+  ASSERT_NE(trace.find("/pages/kind POST -> 200"), std::string::npos) << trace;
+  EXPECT_NE(body.find("href=\"#f-copies\""), std::string::npos) << body;
+
+  trace.clear();
+  std::string check = walk_to_check(c, location_of(start), juminhyo_answers("３"), &trace, &body);
+  ASSERT_FALSE(check.empty()) << trace << "\n" << body;
+  Reply summary = c.get(check);
+  ASSERT_EQ(summary.status, 200);
+  EXPECT_NE(summary.body.find("900円"), std::string::npos) << summary.body;
+  EXPECT_NE(summary.body.find("陽菜"), std::string::npos);
+  EXPECT_NE(summary.body.find("個人番号(マイナンバー)"), std::string::npos);
+  EXPECT_NE(summary.body.find("本籍・筆頭者"), std::string::npos);
+
+  Reply posted = c.post_form(post_action_of(summary.body), {{"csrf", csrf_of(summary.body)}});
+  ASSERT_EQ(posted.status, 303) << posted.body;
+  Reply done = c.get(location_of(posted));
+  ASSERT_EQ(done.status, 200);
+  EXPECT_NE(done.body.find("900円"), std::string::npos) << done.body;
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(done.body, m, std::regex(R"re(id="receipt-number">([^<]+)<)re")));
+  const std::string receipt = m[1];
+
+  HttpClient staff(server.port());
+  ASSERT_TRUE(sign_in(staff, "kumin1", "staff-password-01"));
+  std::string case_path = staff_case_path(staff, receipt);
+  ASSERT_FALSE(case_path.empty());
+  Reply case_page = staff.get(case_path);
+  EXPECT_NE(case_page.body.find("900円"), std::string::npos);
+  EXPECT_NE(case_page.body.find("個人番号(マイナンバー)"), std::string::npos);
+  EXPECT_NE(case_page.body.find("旅券センター"), std::string::npos);
+  EXPECT_NE(case_page.body.find("サトウ"), std::string::npos);
+  // 世帯全員 was not chosen: the members listed are the ones asked for.
+  EXPECT_NE(case_page.body.find("健"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace madoguchi::test
