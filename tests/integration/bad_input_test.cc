@@ -87,6 +87,30 @@ TEST_F(BadInput, MissingOrWrongCsrfIs403) {
   EXPECT_TRUE(saved_answer_intact());
 }
 
+// A guest's draft belongs to the session that started it: another browser that learns its
+// address can neither read nor change it.
+TEST_F(BadInput, AStrangerCannotReadOrChangeAGuestsDraft) {
+  // The stranger has a session of their own (with a draft), so the refusal is about ownership.
+  HttpClient stranger(server_->port());
+  Reply proc = stranger.get("/procedures/risai");
+  Reply own = stranger.post_form("/procedures/risai/start", {{"csrf", csrf_of(proc.body)}});
+  ASSERT_EQ(own.status, 303);
+  Reply home = stranger.get(location_of(own));
+  ASSERT_EQ(home.status, 200);
+  ASSERT_FALSE(csrf_of(home.body).empty());
+  EXPECT_EQ(stranger.get(first_page_).status, 404);
+  EXPECT_EQ(stranger.get(second_page_).status, 404);
+  std::string draft = first_page_.substr(0, first_page_.find("/pages/"));
+  EXPECT_EQ(stranger.get(draft + "/check").status, 404);
+  EXPECT_EQ(stranger.get(draft + "/resume").status, 404);
+  // With the stranger's own valid CSRF token, posting is still refused.
+  Reply r = stranger.post_multipart(first_page_, {{"csrf", csrf_of(home.body)}, {"action", "next"}, {"f.relationship", "owner"}}, {});
+  EXPECT_EQ(r.status, 404);
+  r = stranger.post_form(draft + "/submit", {{"csrf", csrf_of(home.body)}});
+  EXPECT_EQ(r.status, 404);
+  EXPECT_TRUE(saved_answer_intact());
+}
+
 TEST_F(BadInput, FileCheckedByContentNotName) {
   // Walk to the documents page with self-assessment chosen, so photos are asked for.
   Answers a = risai_guest_answers();
@@ -115,6 +139,43 @@ TEST_F(BadInput, FileCheckedByContentNotName) {
                          {{"f.photos", "photo.png", "image/png", "this is not an image"}});
   EXPECT_NE(r.body.find("is not a file type we accept"), std::string::npos);
   EXPECT_TRUE(saved_answer_intact());
+}
+
+// All files of one application together have a limit too (max_application_bytes): the file
+// that would pass it is refused next to its field, and the files already attached stay.
+TEST(ApplicationSizeLimit, TheFileThatPassesTheTotalIsRefusedAndEarlierOnesStay) {
+  MadoguchiServer server("max_file_bytes = 2000\nmax_application_bytes = 3500");
+  ASSERT_TRUE(server.start()) << server.output();
+  HttpClient c(server.port());
+  Reply proc = c.get("/procedures/risai");
+  Reply start = c.post_form("/procedures/risai/start", {{"csrf", csrf_of(proc.body)}});
+  ASSERT_EQ(start.status, 303);
+  Answers a = risai_guest_answers();
+  a.files.clear();
+  std::string trace;
+  ASSERT_TRUE(walk_to_check(c, location_of(start), a, &trace).empty());
+  ASSERT_NE(trace.find("/pages/documents POST -> 200"), std::string::npos) << trace;
+  std::string documents = trace.substr(0, trace.find("/pages/documents POST") + std::string("/pages/documents").size());
+  documents = documents.substr(documents.rfind(' ') + 1);
+  const std::string photo = tiny_png() + std::string(1500 - tiny_png().size(), '\0');
+  Reply page = c.get(documents);
+  // Two files of 1500 bytes fit under 3500; the third would pass it.
+  Reply r = c.post_multipart(documents, {{"csrf", csrf_of(page.body)}, {"action", "next"}},
+                             {{"f.photos", "one.png", "image/png", photo}, {"f.photos", "two.png", "image/png", photo},
+                              {"f.photos", "three.png", "image/png", photo}});
+  EXPECT_EQ(r.status, 200);
+  EXPECT_NE(r.body.find("添付ファイルの合計が"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("href=\"#f-photos\""), std::string::npos);
+  EXPECT_NE(r.body.find("one.png"), std::string::npos);
+  EXPECT_NE(r.body.find("two.png"), std::string::npos);
+  // Later requests count what is already attached.
+  page = c.get(documents);
+  EXPECT_NE(page.body.find("two.png"), std::string::npos);
+  r = c.post_multipart(documents, {{"csrf", csrf_of(page.body)}, {"action", "next"}},
+                       {{"f.photos", "four.png", "image/png", photo}});
+  EXPECT_EQ(r.status, 200);
+  EXPECT_NE(r.body.find("添付ファイルの合計が"), std::string::npos);
+  EXPECT_EQ(c.get(documents).body.find("four.png"), std::string::npos);
 }
 
 TEST(Operations, HealthMetricsAndRequestLogs) {
