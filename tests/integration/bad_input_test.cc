@@ -1,9 +1,13 @@
 // Bad input gets a clear 4xx in the page's language and loses nothing already saved.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <regex>
+#include <thread>
 
+#include "store/store.h"
 #include "support/madoguchi_fixture.h"
+#include "support/pg_test_database.h"
 
 namespace madoguchi::test {
 namespace {
@@ -176,6 +180,42 @@ TEST(ApplicationSizeLimit, TheFileThatPassesTheTotalIsRefusedAndEarlierOnesStay)
   EXPECT_EQ(r.status, 200);
   EXPECT_NE(r.body.find("添付ファイルの合計が"), std::string::npos);
   EXPECT_EQ(c.get(documents).body.find("four.png"), std::string::npos);
+}
+
+// /healthz answers 503 while the store cannot be reached, and 200 again once it can. Only a
+// database server can go away under a running node: SQLite lives in the process, so the
+// plain run skips this and integration_tests_postgres runs it.
+TEST(Operations, HealthzIs503WhileTheDatabaseRefusesConnections) {
+  MadoguchiServer server;
+  if (server.store_url().rfind("postgresql", 0) != 0) GTEST_SKIP() << "SQLite is in-process";
+  ASSERT_TRUE(server.start()) << server.output();
+  HttpClient c(server.port());
+  ASSERT_EQ(c.get("/healthz").status, 200);
+  // From another database: PostgreSQL will not close the one a session is connected to.
+  const std::string& url = server.store_url();
+  size_t name_at = url.rfind('/') + 1;
+  const std::string db = url.substr(name_at, url.find('?', name_at) - name_at);
+  auto admin = store::Store::open(postgres_url_with_database(url, "postgres"));
+  ASSERT_TRUE(admin.ok()) << admin.status().message();
+  auto run = [&](const std::string& sql) {
+    Status s = store::with_write(**admin, [&](store::Transaction& tx) { return tx.query(sql).status(); });
+    ASSERT_TRUE(s.ok()) << sql << ": " << s.message();
+  };
+  // No new connections to the node's database, and the node's open ones are cut.
+  run("ALTER DATABASE \"" + db + "\" ALLOW_CONNECTIONS false");
+  run("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + db + "'");
+  // The cut backends exit asynchronously; the node notices at its next use of each.
+  Reply down;
+  for (int i = 0; i < 50; ++i) {
+    down = c.get("/healthz");
+    if (down.status == 503) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_EQ(down.status, 503) << down.body;
+  EXPECT_EQ(down.body, "store unavailable\n");
+  run("ALTER DATABASE \"" + db + "\" ALLOW_CONNECTIONS true");
+  EXPECT_EQ(c.get("/healthz").status, 200);
+  EXPECT_EQ(c.get("/").status, 200);
 }
 
 TEST(Operations, HealthMetricsAndRequestLogs) {
