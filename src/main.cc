@@ -110,6 +110,8 @@ int serve(const Config& config, bool demo) {
   opts.threads = config.threads;
   opts.max_body_bytes = static_cast<size_t>(config.max_body_bytes);
   opts.read_timeout_seconds = config.read_timeout_seconds;
+  opts.idle_timeout_seconds = config.idle_timeout_seconds;
+  opts.drain_timeout_seconds = config.drain_timeout_seconds;
   http::Server server(opts, router, [&metrics](const http::Request& req, int status, double seconds, size_t bytes) {
     std::string route = req.route.empty() ? "unmatched" : req.route;
     metrics.observe_request(route, req.method, status, seconds);
@@ -158,7 +160,7 @@ int main(int argc, char** argv) {
     cli.add_option(std::string("--") + key, text_flags[key], std::string("overrides '") + key + "' (docs/configuration.md)");
   }
   for (const char* key : {"threads", "max-body-bytes", "max-file-bytes", "max-application-bytes",
-                          "read-timeout-seconds", "session-hours", "session-seconds", "session-warning-seconds",
+                          "read-timeout-seconds", "idle-timeout-seconds", "drain-timeout-seconds", "session-hours", "session-seconds", "session-warning-seconds",
                           "housekeeping-minutes", "draft-retention-days"}) {
     cli.add_option(std::string("--") + key, number_flags[key], std::string("overrides the setting of that name"));
   }
@@ -224,6 +226,8 @@ int main(int argc, char** argv) {
   number("max-file-bytes", &config.max_file_bytes);
   number("max-application-bytes", &config.max_application_bytes);
   number("read-timeout-seconds", &config.read_timeout_seconds);
+  number("idle-timeout-seconds", &config.idle_timeout_seconds);
+  number("drain-timeout-seconds", &config.drain_timeout_seconds);
   number("session-hours", &config.session_hours);
   number("session-seconds", &config.session_seconds);
   number("session-warning-seconds", &config.session_warning_seconds);

@@ -18,6 +18,7 @@ Status load_config_file(const std::string& path, Config* c) {
   static const std::set<std::string> kKnown = {
       "listen", "store", "procedures", "templates", "locales", "static", "holidays", "postal", "threads",
       "max_body_bytes", "max_file_bytes", "max_application_bytes", "read_timeout_seconds",
+      "idle_timeout_seconds", "drain_timeout_seconds",
       "session_hours", "session_seconds", "session_warning_seconds", "secure_cookies",
       "housekeeping_minutes", "draft_retention_days"};
   for (const auto& [key, node] : tbl) {
@@ -56,6 +57,8 @@ Status load_config_file(const std::string& path, Config* c) {
                    num("max_body_bytes", &c->max_body_bytes, 1), num("max_file_bytes", &c->max_file_bytes, 1),
                    num("max_application_bytes", &c->max_application_bytes, 1),
                    num("read_timeout_seconds", &c->read_timeout_seconds, 1),
+                   num("idle_timeout_seconds", &c->idle_timeout_seconds, 1),
+                   num("drain_timeout_seconds", &c->drain_timeout_seconds, 0),
                    num("session_hours", &c->session_hours, 1), num("session_seconds", &c->session_seconds, 0),
                    num("session_warning_seconds", &c->session_warning_seconds, 0),
                    num("housekeeping_minutes", &c->housekeeping_minutes, 0),

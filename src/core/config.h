@@ -23,6 +23,8 @@ struct Config {
   long long max_file_bytes = 10 << 20;     // one attached file
   long long max_application_bytes = 30 << 20;  // all files of one application
   int read_timeout_seconds = 30;
+  int idle_timeout_seconds = 60;           // an idle keep-alive connection is closed after this
+  int drain_timeout_seconds = 20;          // on SIGTERM, the longest wait for in-flight requests
   int session_hours = 8;                   // a session idle this long expires
   int session_seconds = 0;                 // when > 0, the lifetime in seconds (wins over hours)
   int session_warning_seconds = 300;       // pages warn this long before the session expires

@@ -114,6 +114,8 @@ max_body_bytes = 300
 max_file_bytes = 100
 max_application_bytes = 200
 read_timeout_seconds = 5
+idle_timeout_seconds = 7
+drain_timeout_seconds = 0
 session_hours = 1
 secure_cookies = false
 )",
@@ -131,6 +133,8 @@ secure_cookies = false
   EXPECT_EQ(c.max_file_bytes, 100);
   EXPECT_EQ(c.max_application_bytes, 200);
   EXPECT_EQ(c.read_timeout_seconds, 5);
+  EXPECT_EQ(c.idle_timeout_seconds, 7);
+  EXPECT_EQ(c.drain_timeout_seconds, 0);
   EXPECT_EQ(c.session_hours, 1);
   EXPECT_FALSE(c.secure_cookies);
 }
@@ -186,6 +190,8 @@ TEST_F(ConfigTest, OutOfRangeNumbersAreErrors) {
   EXPECT_NE(error("threads = -2\n").find("threads"), std::string::npos);
   EXPECT_NE(error("session_hours = 0\n").find("session_hours"), std::string::npos);
   EXPECT_NE(error("read_timeout_seconds = 0\n").find("read_timeout_seconds"), std::string::npos);
+  EXPECT_NE(error("idle_timeout_seconds = 0\n").find("idle_timeout_seconds"), std::string::npos);
+  EXPECT_NE(error("drain_timeout_seconds = -1\n").find("drain_timeout_seconds"), std::string::npos);
   // Does not fit an int.
   EXPECT_NE(error("session_hours = 4294967297\n").find("session_hours"), std::string::npos);
   Config c;
