@@ -53,7 +53,7 @@ void read_fee(YamlReader& r, const YAML::Node& root, Fee* fee) {
 }
 
 void read_identity(YamlReader& r, const YAML::Node& root, Procedure* p) {
-  auto id = r.string(root, "identity", "The procedure", true);
+  auto id = r.string(root, "identity", "the procedure", true);
   if (!id) return;
   if (*id == "none") p->identity = IdentityLevel::kNone;
   else if (*id == "account") p->identity = IdentityLevel::kAccount;
@@ -62,7 +62,7 @@ void read_identity(YamlReader& r, const YAML::Node& root, Procedure* p) {
 }
 
 void read_channels(YamlReader& r, const YAML::Node& root, Procedure* p) {
-  auto channels = r.string_list(root, "channels", "The procedure", true);
+  auto channels = r.string_list(root, "channels", "the procedure", true);
   if (!root["channels"]) return;
   p->online = p->counter = false;
   for (const auto& c : channels) {
@@ -149,37 +149,37 @@ Result<Procedure> parse_procedure(const std::string& text, const std::string& fi
   if (!r.expect_map(root, "A procedure definition")) return Status::Invalid(file + ": not a mapping");
   r.check_keys(root, kTopKeys, "the procedure");
 
-  if (auto id = r.string(root, "id", "The procedure", true)) {
+  if (auto id = r.string(root, "id", "the procedure", true)) {
     p.id = *id;
     if (!internal::valid_procedure_id(p.id)) {
       r.problem(root["id"], "The procedure id '" + p.id + "' is not valid; use lower-case "
                                                           "letters, digits and '-'.");
     }
   }
-  if (auto source = r.string(root, "source", "The procedure", false); source && !source->empty()) {
+  if (auto source = r.string(root, "source", "the procedure", false); source && !source->empty()) {
     p.source = *source;
   } else if (!root["source"] || root["source"].IsScalar() || root["source"].IsNull()) {
     r.problem(root["source"] ? root["source"] : root,
               "The procedure has no 'source'; name the real form or rule it follows "
               "(ward and form name, or the law).");
   }
-  p.title = r.localized(root, "title", "The procedure", true);
-  p.summary = r.localized(root, "summary", "The procedure", true);
-  p.description = r.localized(root, "description", "The procedure", false);
-  p.eligibility = r.localized(root, "eligibility", "The procedure", false);
+  p.title = r.localized(root, "title", "the procedure", true);
+  p.summary = r.localized(root, "summary", "the procedure", true);
+  p.description = r.localized(root, "description", "the procedure", false);
+  p.eligibility = r.localized(root, "eligibility", "the procedure", false);
   p.prepare = read_text_list(r, root, "prepare");
   p.attachments = read_text_list(r, root, "attachments");
-  if (auto d = r.string(root, "department", "The procedure", true)) p.department = *d;
-  if (auto c = r.string(root, "category", "The procedure", true)) p.category = *c;
-  p.life_events = r.string_list(root, "life_events", "The procedure", false);
+  if (auto d = r.string(root, "department", "the procedure", true)) p.department = *d;
+  if (auto c = r.string(root, "category", "the procedure", true)) p.category = *c;
+  p.life_events = r.string_list(root, "life_events", "the procedure", false);
   read_fee(r, root, &p.fee);
   read_identity(r, root, &p);
-  if (auto days = r.integer(root, "processing_days", "The procedure", true)) {
+  if (auto days = r.integer(root, "processing_days", "the procedure", true)) {
     if (*days < 0) r.problem(root["processing_days"], "processing_days cannot be negative.");
     p.processing_days = *days;
   }
   read_channels(r, root, &p);
-  p.route = r.string_list(root, "route", "The procedure", true);
+  p.route = r.string_list(root, "route", "the procedure", true);
 
   ParseState s{r, {}};
   p.pages = read_pages(s, root);

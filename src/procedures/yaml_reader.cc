@@ -85,6 +85,10 @@ bool valid_page_id(const std::string& id) {
 
 void YamlReader::problem(int line, std::string message) {
   ++count_;
+  // Messages put the thing they describe ("the procedure", "the field 'x'") wherever the
+  // sentence needs it; one that starts with it still starts with a capital.
+  // (Key names such as min_items stay as written.)
+  if (message.rfind("the ", 0) == 0) message[0] = 'T';
   if (problems_) problems_->push_back(Problem{file_, line, std::move(message)});
 }
 
@@ -212,12 +216,9 @@ LocalizedText YamlReader::localized(const YAML::Node& map, const std::string& ke
     if (require_ja) problem(map, what + " has no '" + key + "'; add " + key + ": {ja: …}.");
     return {};
   }
-  std::string owner = what;
-  // "The procedure" starts a sentence on its own but sits mid-sentence here.
-  if (!owner.empty() && owner[0] >= 'A' && owner[0] <= 'Z') owner[0] = static_cast<char>(owner[0] + 32);
   // A text that is given must have its ja version, optional or not: ja is every page's
   // fallback.
-  return localized_node(n, "'" + key + "' of " + owner, true);
+  return localized_node(n, "'" + key + "' of " + what, true);
 }
 
 LocalizedText YamlReader::localized_node(const YAML::Node& n, const std::string& what,

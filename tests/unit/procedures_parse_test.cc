@@ -524,3 +524,85 @@ TEST(CatalogSearch, FindsByTitleSummaryAndDescription) {
 
 }  // namespace
 }  // namespace madoguchi::procedures
+
+namespace madoguchi::procedures {
+namespace {
+
+// Every other message of the definition check, one broken line each: the message says what
+// is wrong and what to do, at the line of the offending key.
+struct Breakage {
+  const char* from;      // a unique piece of kValid…
+  const char* to;        // …replaced by this
+  const char* fragment;  // the message that must appear
+  const char* at;        // a piece of the broken text on the reported line ("" = any line)
+};
+
+const Breakage kBreakages[] = {
+    {"fee: {yen: 300,", "fee: {yen: -1,", "The fee cannot be negative", "fee:"},
+    {"identity: account", "identity: mynumber", "Unknown identity level 'mynumber'; use none, account or verified.",
+     "identity:"},
+    {"channels: [online, counter]", "channels: [online, fax]", "Unknown channel 'fax'", "channels:"},
+    {"channels: [online, counter]", "channels: []", "'channels' in the procedure is an empty list; give at least one entry.", "channels:"},
+    {"processing_days: 3", "processing_days: -2", "processing_days cannot be negative.", "processing_days:"},
+    {"processing_days: 3", "processing_days: three", "must be a whole number", "processing_days:"},
+    {"processing_days: 3", "processing_days: [3]", "must be a whole number, but it is a list.", "processing_days:"},
+    {"category: certificates", "category: [certificates]", "'category' in the procedure must be a single value", "category:"},
+    {"summary: {ja: テストの手続}", "summary: {ja: テストの手続}\ncategory: \"\"", "'category' in the procedure is empty; give it a value.", "category: \"\""},
+    {"title: {ja: テスト, en: Test}", "title: [テスト]", "must be a text or a mapping of locale to text", "title:"},
+    {"title: {ja: テスト, en: Test}", "title: {ja: テスト, en: \"\"}", "The en text of", "title:"},
+    {"life_events: [moving]", "life_events: [[moving]]", "must be a single word", "life_events:"},
+    {"pages:\n  - id: first", "pages: first\nold:\n  - id: first", "must be a list", "pages:"},
+    {"  - id: second\n", "  - id: first\n", "The page id 'first' is used twice", "- id: first\n    title: {ja: 二番目}"},
+    {"        required: true\n        options:", "        required: yes please\n        options:",
+     "must be true or false", "required: yes please"},
+    {"          - {value: other, label: {ja: その他}}", "          - {value: a, label: {ja: その他}}",
+     "The option value 'a' appears twice", "{value: a, label: {ja: その他}}"},
+    {"          - {value: other, label: {ja: その他}}", "          - {value: \"Other One\", label: {ja: その他}}",
+     "The option value 'Other One'", "Other One"},
+    {"        min: 1\n        max: 10", "        min: 11\n        max: 10", "min is greater than max", "min: 11"},
+    {"        min: 1\n", "        min: one\n", "'min' in the field 'copies' must be a number", "min: one"},
+    {"        label: {ja: その他の内容}", "        label: {ja: その他の内容}\n        min_length: 9\n        max_length: 3",
+     "min_length (9) is greater than max_length", "min_length: 9"},
+    {"        label: {ja: その他の内容}", "        label: {ja: その他の内容}\n        max_length: 0",
+     "The lengths of the field 'kind_other' must be positive.", ""},
+    {"        label: {ja: その他の内容}", "        label: {ja: その他の内容}\n        pattern: \"[0-9]+\"",
+     "has a pattern but no pattern_message", "pattern:"},
+    {"        label: {ja: あと}", "        label: {ja: あと}\n        type2: x", "Unknown key 'type2'", "type2"},
+    {"      - id: later\n        type: text\n        label: {ja: あと}",
+     "      - id: later\n        type: date\n        label: {ja: あと}\n        min_date: today\n        max_date: today-1y",
+     "min_date comes after max_date", "min_date"},
+    {"      - id: later\n        type: text\n        label: {ja: あと}",
+     "      - id: later\n        type: file\n        label: {ja: あと}\n        accept: [application/zip]",
+     "The file type 'application/zip'", "accept:"},
+    {"      - id: later\n        type: text\n        label: {ja: あと}",
+     "      - id: later\n        type: file\n        label: {ja: あと}\n        max_files: 50",
+     "max_files of the field 'later' must be 1 to 20.", "max_files"},
+    {"        label: {ja: あと}", "        label: {ja: あと}\n        autocomplete: bday", "The autocomplete value 'bday'",
+     "autocomplete"},
+    {"          - id: flag\n            type: yesno", "          - id: flag\n            type: group", "A group cannot contain a group",
+     ""},
+    {"{field: kind, equals: other}", "{field: kind, one_of: []}", "'one_of' in the condition of the field 'kind_other' is an empty list", "one_of"},
+    {"{field: later, not_empty: true}", "{field: later, not_empty: false}", "not_empty in", "not_empty"},
+    {"{field: kind, equals: other}", "{field: rows, not_empty: true, equals: x}", "needs exactly one of", ""},
+    {"{field: kind, equals: other}", "{field: rows, equals: x}", "names the group 'rows'; name one of its fields instead.", ""},
+    {"    title: {ja: 二番目}", "    title: {ja: 二番目}\n    stop: true", "The stop page 'second' has no intro", ""},
+    {"title: {ja: テスト, en: Test}", "title: {ja: テスト, en: Test}\n[7]: seven", "is not a plain word", "[7]: seven"},
+    {"fee: {yen: 300, per_copy_field: copies}", "fee: 300", "must be a mapping of keys to values", "fee: 300"},
+};
+
+TEST(ProcedureParse, EveryOtherProblemIsReportedWithItsLineAndAFix) {
+  for (const Breakage& b : kBreakages) {
+    SCOPED_TRACE(std::string(b.from) + " → " + b.to);
+    std::string t = replace(kValid, b.from, b.to);
+    expect_problem(t, b.fragment, *b.at ? line_of(t, b.at) : -1);
+  }
+}
+
+TEST(ProcedureParse, EmptyPagesAndPagesWithoutFieldsAreReported) {
+  expect_problem(replace(kValid, kValid.substr(kValid.find("pages:")), "pages: []\n"), "'pages' is empty");
+  std::string t = replace(kValid, "  - id: second\n", "  - id: bare\n    title: {ja: 空}\n  - id: second\n");
+  expect_problem(t, "The page 'bare' has no fields", line_of(t, "- id: bare"));
+}
+
+}  // namespace
+}  // namespace madoguchi::procedures
