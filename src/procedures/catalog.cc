@@ -134,10 +134,18 @@ std::vector<const Procedure*> Catalog::search(const std::string& query,
   std::vector<const Procedure*> title_hits, other_hits;
   for (const auto& p : procedures_) {
     std::vector<std::string> titles, texts;
-    for (const std::string& loc : {locale, std::string("ja")}) {
-      titles.push_back(ja::search_fold(p.title.get(loc)));
-      texts.push_back(ja::search_fold(p.summary.get(loc)));
-      texts.push_back(ja::search_fold(p.description.get(loc)));
+    // やさしい日本語 writes readings after kanji, 罹災証明書(りさい しょうめいしょ): searched in
+    // every language, it lets a resident find a title by how it sounds. Its spaces between
+    // words go, so that じどうてあて finds じどう てあて.
+    for (const std::string& loc : {locale, std::string("ja"), std::string("ja-easy")}) {
+      auto fold = [&](const LocalizedText& t) {
+        std::string f = ja::search_fold(t.get(loc));
+        if (loc == "ja-easy") f.erase(std::remove(f.begin(), f.end(), ' '), f.end());
+        return f;
+      };
+      titles.push_back(fold(p.title));
+      texts.push_back(fold(p.summary));
+      texts.push_back(fold(p.description));
     }
     // A word found in the title is the strongest sign the resident means this procedure.
     if (contains_all(titles, words)) {
