@@ -83,7 +83,7 @@ export function jidouAnswers() {
       [`${row}.child_birth.month`, '4'], [`${row}.child_birth.day`, '10'],
       [`${row}.child_relation`, 'child'], [`${row}.child_lives_together`, 'yes']);
   });
-  a.push(['f.use_public_account', 'yes'], ['f.consent', 'agree']);
+  a.push(['f.has_older_children', 'no'], ['f.use_public_account', 'yes'], ['f.consent', 'agree']);
   return a;
 }
 

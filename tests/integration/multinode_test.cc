@@ -111,6 +111,7 @@ Answers jidou_answers_with_upload() {
   f.emplace_back("f.occupation", "employee");
   f.emplace_back("f.pension", "employees");
   f.emplace_back("f.has_spouse", "no");
+  f.emplace_back("f.has_older_children", "no");
   name("f.children.0.child_name", "髙橋", "花子", "タカハシ", "ハナコ");
   date("f.children.0.child_birth", "", 2020, 4, 10);
   f.emplace_back("f.children.0.child_relation", "child");

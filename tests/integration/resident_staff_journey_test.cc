@@ -50,9 +50,24 @@ Answers jidou_answers() {
     f.emplace_back(row + ".child_relation", "child");
     f.emplace_back(row + ".child_lives_together", "yes");
   }
-  f.emplace_back("f.use_public_account", "yes");
+  // An older child of university age counts for the third-child amount.
+  f.emplace_back("f.has_older_children", "yes");
+  add_name(f, "f.older_children.0.older_child_name", "髙橋", "太一", "タカハシ", "タイチ");
+  add_date(f, "f.older_children.0.older_child_birth", "", today_jst().year - 20, 6, 1);
+  f.emplace_back("f.older_children.0.older_child_supported", "yes");
+  // Paid into a named bank account rather than the 公金受取口座.
+  f.emplace_back("f.use_public_account", "no");
+  f.emplace_back("f.bank_name", "みずほ銀行");
+  f.emplace_back("f.bank_code", "0001");
+  f.emplace_back("f.branch_name", "蒲田支店");
+  f.emplace_back("f.branch_code", "123");
+  f.emplace_back("f.account_type", "ordinary");
+  f.emplace_back("f.account_number", "7654321");
+  f.emplace_back("f.account_holder_kana", "たかはし いちろう");  // hiragana becomes katakana
   f.emplace_back("f.consent", "agree");
+  a.files = {{"f.account_proof", "passbook.png", "image/png", tiny_png()}};
   a.group_rows["children"] = 2;
+  a.group_rows["older_children"] = 1;
   return a;
 }
 
@@ -128,6 +143,11 @@ TEST(ResidentStaffJourney, JidouTeateCorrectionAndThreeStepApproval) {
   Reply case_page = tanto.get(case_path);
   EXPECT_NE(case_page.body.find("髙橋"), std::string::npos);
   EXPECT_NE(case_page.body.find("次郎"), std::string::npos);
+  EXPECT_NE(case_page.body.find("太一"), std::string::npos);
+  EXPECT_NE(case_page.body.find("みずほ銀行"), std::string::npos);
+  EXPECT_NE(case_page.body.find("7654321"), std::string::npos);
+  EXPECT_NE(case_page.body.find("タカハシ イチロウ"), std::string::npos);
+  EXPECT_NE(case_page.body.find("passbook.png"), std::string::npos);
 
   // 補正依頼 with a message; the resident sees it.
   EXPECT_EQ(act(tanto, case_path, "correction", ""), 400);  // a message is required
