@@ -143,6 +143,9 @@ TEST_F(Validate, SurroundingSpacesAreTrimmed) {
   Json answers;
   post("basics", with(basics(), "f.person.family", "\u3000山田 "), &answers);
   EXPECT_EQ(answers["person"]["family"], "山田");
+  // Only the ends: a space inside, full-width letters and 異体字 stay as typed.
+  post("basics", with(basics(), "f.person.family", " 髙\u3000ＹＡＭＡ 𠮷 "), &answers);
+  EXPECT_EQ(answers["person"]["family"], "髙\u3000ＹＡＭＡ 𠮷");
 }
 
 TEST_F(Validate, PhoneAndEmail) {
