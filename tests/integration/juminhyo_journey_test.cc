@@ -10,27 +10,12 @@
 namespace madoguchi::test {
 namespace {
 
-void add_name(Fields& f, const std::string& base, const std::string& family, const std::string& given,
-              const std::string& family_kana, const std::string& given_kana) {
-  f.emplace_back(base + ".family", family);
-  f.emplace_back(base + ".given", given);
-  f.emplace_back(base + ".family_kana", family_kana);
-  f.emplace_back(base + ".given_kana", given_kana);
-}
-
-void add_date(Fields& f, const std::string& base, int y, int m, int d) {
-  f.emplace_back(base + ".era", "");
-  f.emplace_back(base + ".year", std::to_string(y));
-  f.emplace_back(base + ".month", std::to_string(m));
-  f.emplace_back(base + ".day", std::to_string(d));
-}
-
 Answers juminhyo_answers(const std::string& copies) {
   Answers a;
   Fields& f = a.fields;
   f.emplace_back("f.requester_type", "household");
   add_name(f, "f.requester_name", "佐藤", "美咲", "さとう", "みさき");
-  add_date(f, "f.requester_birth", 1990, 2, 3);
+  add_date(f, "f.requester_birth", "", 1990, 2, 3);
   f.emplace_back("f.requester_address.postal_code", "144-8621");
   f.emplace_back("f.requester_address.prefecture", "東京都");
   f.emplace_back("f.requester_address.city", "大田区");
@@ -41,9 +26,9 @@ Answers juminhyo_answers(const std::string& copies) {
   add_name(f, "f.head_name", "佐藤", "健", "サトウ", "ケン");
   f.emplace_back("f.scope", "some");
   add_name(f, "f.members.0.member_name", "佐藤", "健", "サトウ", "ケン");
-  add_date(f, "f.members.0.member_birth", 1988, 7, 7);
+  add_date(f, "f.members.0.member_birth", "", 1988, 7, 7);
   add_name(f, "f.members.1.member_name", "佐藤", "陽菜", "サトウ", "ヒナ");
-  add_date(f, "f.members.1.member_birth", 2019, 4, 1);
+  add_date(f, "f.members.1.member_birth", "", 2019, 4, 1);
   f.emplace_back("f.certificate_kind", "copy");
   f.emplace_back("f.copies", copies);
   f.emplace_back("f.items", "domicile");

@@ -12,21 +12,6 @@
 namespace madoguchi::test {
 namespace {
 
-void add_name(Fields& f, const std::string& base, const std::string& family, const std::string& given,
-              const std::string& family_kana, const std::string& given_kana) {
-  f.emplace_back(base + ".family", family);
-  f.emplace_back(base + ".given", given);
-  f.emplace_back(base + ".family_kana", family_kana);
-  f.emplace_back(base + ".given_kana", given_kana);
-}
-
-void add_date(Fields& f, const std::string& base, const std::string& era, int y, int m, int d) {
-  f.emplace_back(base + ".era", era);
-  f.emplace_back(base + ".year", std::to_string(y));
-  f.emplace_back(base + ".month", std::to_string(m));
-  f.emplace_back(base + ".day", std::to_string(d));
-}
-
 Answers jidou_answers() {
   Answers a;
   Fields& f = a.fields;

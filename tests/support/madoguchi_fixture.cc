@@ -254,4 +254,19 @@ int staff_act(HttpClient& staff, const std::string& case_path, const std::string
       .status;
 }
 
+void add_name(Fields& f, const std::string& base, const std::string& family, const std::string& given,
+              const std::string& family_kana, const std::string& given_kana) {
+  f.emplace_back(base + ".family", family);
+  f.emplace_back(base + ".given", given);
+  f.emplace_back(base + ".family_kana", family_kana);
+  f.emplace_back(base + ".given_kana", given_kana);
+}
+
+void add_date(Fields& f, const std::string& base, const std::string& era, int y, int m, int d) {
+  f.emplace_back(base + ".era", era);
+  f.emplace_back(base + ".year", std::to_string(y));
+  f.emplace_back(base + ".month", std::to_string(m));
+  f.emplace_back(base + ".day", std::to_string(d));
+}
+
 }  // namespace madoguchi::test

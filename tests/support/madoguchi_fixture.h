@@ -91,6 +91,11 @@ Answers risai_guest_answers();
 // *access_code (if given) receives the access code shown on the receipt page.
 std::string submit_risai_as_guest(HttpClient& c, std::string* access_code = nullptr);
 
+// The four inputs of a name field (姓, 名, セイ, メイ) and of a date field (era "" = 西暦).
+void add_name(Fields& f, const std::string& base, const std::string& family, const std::string& given,
+              const std::string& family_kana, const std::string& given_kana);
+void add_date(Fields& f, const std::string& base, const std::string& era, int y, int m, int d);
+
 std::string walk_to_check(HttpClient& c, const std::string& first_page, const Answers& answers,
                           std::string* trace, std::string* last_body = nullptr);
 
