@@ -83,6 +83,7 @@ int serve(const Config& config, bool demo) {
   auto templates = web::Templates::load(config.templates);
   if (!templates.ok()) return fail(templates.status().message());
   app.templates = std::move(*templates);
+  web::share_locales(app);
   Metrics metrics;
   app.metrics = &metrics;
   store::Store* st = app.store;

@@ -91,10 +91,9 @@ bool csrf_ok(const Visitor& v, const http::Fields& posted) {
 }
 
 Json base_view(App& app, const Visitor& v, const http::Request& req) {
+  // The locale's strings ({{t.key}}, and {{{t_html.key}}} for the few with readings) are not
+  // copied in: page() renders with the converted copy share_locales() keeps in the templates.
   Json view;
-  view["t"] = app.locales.view(v.locale);
-  // For the few UI strings with readings (ruby in ja-easy), shown with {{{t_html.key}}}.
-  view["t_html"] = app.locales.html_view(v.locale);
   view["locale"] = v.locale;
   view["html_lang"] = Locales::html_lang(v.locale);
   view["csrf"] = v.session ? v.session->csrf : "";
@@ -134,10 +133,15 @@ http::Response page(App& app, const Visitor& v, const http::Request& req, int st
                       : !title_key.empty() ? app.locales.t(v.locale, title_key)
                                            : "";
   view["document_title"] = title;
-  view["body"] = app.templates.render(name, view);
-  http::Response res = http::Response::html(status, app.templates.render("layout", view));
+  http::Response res = http::Response::html(status, app.templates.render_in_layout("layout", name, view, v.locale));
   finish_html(app, v, req, &res);
   return res;
+}
+
+void share_locales(App& app) {
+  for (const auto& id : Locales::ids()) {
+    app.templates.share(id, {{"t", app.locales.view(id)}, {"t_html", app.locales.html_view(id)}});
+  }
 }
 
 void finish_html(App& app, const Visitor& v, const http::Request& req, http::Response* res) {

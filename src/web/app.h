@@ -47,6 +47,9 @@ struct Visitor {
 
 // Adds every route of the product to the router.
 void register_routes(http::Router& router, App& app);
+// Hands each locale's strings to app.templates once, as the data every page() looks up
+// {{t.key}} and {{t_html.key}} in. Call after loading locales and templates, before serving.
+void share_locales(App& app);
 
 // --- shared helpers for the page files (web/*.cc) ---
 
@@ -58,8 +61,8 @@ Visitor identify(App& app, const http::Request& req);
 Status ensure_session(App& app, Visitor* v);
 // True when the posted "csrf" field matches the session's token.
 bool csrf_ok(const Visitor& v, const http::Fields& posted);
-// The base view every page template gets: t (strings), lang, html_lang, csrf, visitor info,
-// language switch links for `path`.
+// The base view every page template gets: locale, html_lang, csrf, visitor info, language
+// switch links for `path` (the strings, t and t_html, come from share_locales()).
 Json base_view(App& app, const Visitor& v, const http::Request& req);
 // Renders `name` inside the layout, sets cookies for a new session / a chosen language.
 http::Response page(App& app, const Visitor& v, const http::Request& req, int status,

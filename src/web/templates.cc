@@ -82,23 +82,51 @@ Result<Templates> Templates::load(const std::string& dir) {
   return t;
 }
 
-std::string Templates::render(const std::string& name, const nlohmann::json& data) const {
+namespace {
+
+// kainjow's render() mutates the template object, so each thread keeps its own parsed copy.
+mu::mustache& parsed(uint64_t generation, const std::string& name, const std::string& text) {
+  thread_local std::map<std::pair<uint64_t, std::string>, std::unique_ptr<mu::mustache>> cache;
+  auto& tmpl = cache[{generation, name}];
+  if (!tmpl) tmpl = std::make_unique<mu::mustache>(text);
+  return *tmpl;
+}
+
+}  // namespace
+
+std::string Templates::render_data(const std::string& name, const mu::data* shared, const mu::data& data) const {
   auto it = texts_.find(name);
   if (it == texts_.end()) throw std::runtime_error("unknown template " + name);
-  // kainjow's render() mutates the template object, so each thread keeps its own parsed copy.
-  thread_local std::map<std::pair<uint64_t, std::string>, std::unique_ptr<mu::mustache>> cache;
-  auto& tmpl = cache[{generation_, name}];
-  if (!tmpl) tmpl = std::make_unique<mu::mustache>(it->second);
-  mu::data d = to_data(data);
+  mu::mustache& tmpl = parsed(generation_, name, it->second);
   mu::data partials{mu::data::type::object};
   for (const auto& [pname, ptext] : partials_) {
     const std::string* text = &ptext;
     partials.set(pname, mu::partial([text] { return *text; }));
   }
-  PartialsOnlyContext ctx(&d, &partials);
-  std::string out = tmpl->render(ctx);
-  if (!tmpl->is_valid()) throw std::runtime_error("template " + name + ": " + tmpl->error_message());
+  // The context is a stack searched from its top: this render's data first, then the shared.
+  PartialsOnlyContext ctx(shared ? shared : &data, &partials);
+  if (shared) ctx.push(&data);
+  std::string out = tmpl.render(ctx);
+  if (!tmpl.is_valid()) throw std::runtime_error("template " + name + ": " + tmpl.error_message());
   return out;
+}
+
+std::string Templates::render(const std::string& name, const nlohmann::json& data) const {
+  return render_data(name, nullptr, to_data(data));
+}
+
+void Templates::share(const std::string& key, const nlohmann::json& data) {
+  shared_[key] = std::make_shared<const mu::data>(to_data(data));
+}
+
+std::string Templates::render_in_layout(const std::string& layout, const std::string& name,
+                                        const nlohmann::json& view, const std::string& shared_key) const {
+  auto shared = shared_.find(shared_key);
+  if (shared == shared_.end()) throw std::runtime_error("no shared data " + shared_key);
+  mu::data d = to_data(view);
+  std::string body = render_data(name, shared->second.get(), d);
+  d.set("body", mu::data(std::move(body)));
+  return render_data(layout, shared->second.get(), d);
 }
 
 }  // namespace madoguchi::web
