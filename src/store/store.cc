@@ -35,11 +35,23 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& url) {
   return Status::Invalid("unsupported store: use sqlite:PATH or postgresql://…");
 }
 
-Status with_write(Store& store, const std::function<Status(Transaction&)>& work) {
-  auto tx = store.begin(Store::Mode::kWrite);
+namespace {
+
+Status write_in(Store& store, Store::Mode mode, const std::function<Status(Transaction&)>& work) {
+  auto tx = store.begin(mode);
   if (!tx.ok()) return tx.status();
   if (Status s = work(**tx); !s.ok()) return s;
   return (*tx)->commit();
+}
+
+}  // namespace
+
+Status with_write(Store& store, const std::function<Status(Transaction&)>& work) {
+  return write_in(store, Store::Mode::kWrite, work);
+}
+
+Status with_lazy_write(Store& store, const std::function<Status(Transaction&)>& work) {
+  return write_in(store, Store::Mode::kWriteLazy, work);
 }
 
 Status with_read(Store& store, const std::function<Status(Transaction&)>& work) {

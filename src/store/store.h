@@ -53,7 +53,12 @@ class Store {
 
   // kWrite transactions take the write lock up front (no upgrade deadlocks); kRead ones see
   // a consistent snapshot and must not write.
-  enum class Mode { kRead, kWrite };
+  // kWriteLazy is a kWrite whose commit() returns once the change is committed and visible,
+  // without waiting for it to reach stable storage (the next durable commit's flush covers
+  // it: the log is sequential). Only for tidying whose loss in a power cut is harmless, such
+  // as an access code leaving a session's flash after it was shown; never for anything a
+  // resident or member of staff is told has been saved.
+  enum class Mode { kRead, kWrite, kWriteLazy };
   virtual Result<std::unique_ptr<Transaction>> begin(Mode mode) = 0;
   // Applies the numbered migrations not yet applied, each in its own transaction. Idempotent.
   virtual Status migrate() = 0;
@@ -73,6 +78,8 @@ class Store {
 // Runs `work` in a write transaction and commits it; returns the first failure. `work` may
 // be run again when the backend reports a serialization conflict.
 Status with_write(Store& store, const std::function<Status(Transaction&)>& work);
+// As with_write, in a kWriteLazy transaction.
+Status with_lazy_write(Store& store, const std::function<Status(Transaction&)>& work);
 Status with_read(Store& store, const std::function<Status(Transaction&)>& work);
 
 }  // namespace madoguchi::store

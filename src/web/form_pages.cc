@@ -398,7 +398,8 @@ http::Response receipt_page(App& app, http::Request& req) {
   std::string code = flash.value("code", "");
   if (!code.empty()) {
     flash.erase("code");
-    Status s = store::with_write(*app.store, [&](store::Transaction& tx) {
+    // Lazy: lost in a power cut, the code would only be shown once more to this session.
+    Status s = store::with_lazy_write(*app.store, [&](store::Transaction& tx) {
       return auth::set_flash(tx, v.session->token_hash, flash.dump());
     });
     if (!s.ok()) {

@@ -247,7 +247,8 @@ TEST_F(StoreTest, ReadTransactionsSeeOneSnapshot) {
 }
 
 // Two "nodes" (two Store objects on one database) each do 200 read-modify-write increments.
-// A lost update would leave fewer than 400: kWrite transactions must not overlap.
+// A lost update would leave fewer than 400: write transactions must not overlap, whether
+// durable (kWrite) or lazy (kWriteLazy, which only skips waiting for the flush).
 TEST(StoreConcurrency, WritersOnTwoNodesNeverLoseAnUpdate) {
   StoreUrl url;
   ASSERT_FALSE(url.url().empty());
@@ -260,22 +261,24 @@ TEST(StoreConcurrency, WritersOnTwoNodesNeverLoseAnUpdate) {
                     .status();
               }).ok());
   std::atomic<int> failures{0};
-  auto work = [&](Store* store) {
+  auto work = [&](Store* store, bool lazy) {
     for (int i = 0; i < 200; ++i) {
-      Status s = with_write(*store, [](Transaction& tx) {
+      auto increment = [](Transaction& tx) {
         auto r = tx.query("SELECT created_at FROM procedure_versions WHERE version = 'counter'");
         if (!r.ok()) return r.status();
         int64_t next = (*r)[0].i64(0) + 1;
         return tx.exec("UPDATE procedure_versions SET created_at = ? WHERE version = 'counter'", {next}).status();
-      });
+      };
+      // Node b alternates lazy and durable writes.
+      Status s = lazy && i % 2 ? with_lazy_write(*store, increment) : with_write(*store, increment);
       if (!s.ok()) {
         ADD_FAILURE() << s.message();
         ++failures;
       }
     }
   };
-  std::thread ta(work, a.get());
-  std::thread tb(work, b.get());
+  std::thread ta(work, a.get(), false);
+  std::thread tb(work, b.get(), true);
   ta.join();
   tb.join();
   EXPECT_EQ(failures.load(), 0);

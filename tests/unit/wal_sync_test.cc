@@ -120,6 +120,41 @@ TEST_F(SqliteGroupCommit, AWriteCommitReturnsOnlyAfterTheWalIsSynced) {
   EXPECT_GE(after_ddl, before);
 }
 
+TEST_F(SqliteGroupCommit, ALazyWriteIsVisibleAtOnceAndLeavesItsFsyncToTheNextDurableCommit) {
+  std::atomic<int> syncs{0};
+  auto store = open([&] { ++syncs; return Status::Ok(); });
+  ASSERT_TRUE(with_write(*store, [](Transaction& tx) {
+                return tx.exec("CREATE TABLE t (v TEXT)").status();
+              }).ok());
+  int before = syncs.load();
+  ASSERT_TRUE(with_lazy_write(*store, [](Transaction& tx) {
+                return tx.exec("INSERT INTO t (v) VALUES ('lazy')").status();
+              }).ok());
+  EXPECT_EQ(syncs.load(), before) << "a lazy write does not wait for an fsync";
+  size_t seen = 0;
+  ASSERT_TRUE(with_read(*store, [&](Transaction& tx) {
+                auto rows = tx.query("SELECT v FROM t WHERE v = 'lazy'");
+                if (rows.ok()) seen = rows->size();
+                return rows.status();
+              }).ok());
+  EXPECT_EQ(seen, 1u) << "committed and visible to other transactions";
+  // The lazy write is still a write: it takes the write lock and a failure rolls it back.
+  auto tx = store->begin(Store::Mode::kWriteLazy);
+  ASSERT_TRUE(tx.ok());
+  ASSERT_TRUE((*tx)->exec("INSERT INTO t (v) VALUES ('rolled back')").ok());
+  tx->reset();
+  ASSERT_TRUE(with_write(*store, [](Transaction& tx) {
+                return tx.exec("INSERT INTO t (v) VALUES ('durable')").status();
+              }).ok());
+  EXPECT_EQ(syncs.load(), before + 1) << "the next durable commit's fsync covers both";
+  ASSERT_TRUE(with_read(*store, [&](Transaction& tx) {
+                auto rows = tx.query("SELECT v FROM t ORDER BY v");
+                if (rows.ok()) seen = rows->size();
+                return rows.status();
+              }).ok());
+  EXPECT_EQ(seen, 2u);
+}
+
 TEST_F(SqliteGroupCommit, AFailedWalSyncFailsTheCommit) {
   std::atomic<bool> fail{false};
   auto store = open([&] { return fail ? Status::Io("EIO") : Status::Ok(); });

@@ -188,8 +188,9 @@ Value decode(const PGresult* r, int row, int col) {
 
 class PgTransaction : public Transaction {
  public:
-  PgTransaction(Pool* pool, std::unique_ptr<PgConn> conn, bool write)
-      : pool_(pool), c_(std::move(conn)), write_(write) {}
+  // `durable`: commit() waits for the WAL flush (false for Mode::kWriteLazy).
+  PgTransaction(Pool* pool, std::unique_ptr<PgConn> conn, bool write, bool durable)
+      : pool_(pool), c_(std::move(conn)), write_(write), durable_(durable) {}
   ~PgTransaction() override {
     if (!done_) PQclear(PQexec(c_->conn, "ROLLBACK"));
     pool_->release(std::move(c_));
@@ -221,7 +222,7 @@ class PgTransaction : public Transaction {
     if (std::strcmp(PQcmdStatus(r.get()), "COMMIT") != 0) {
       return Status::Conflict("commit: the transaction had failed and was rolled back");
     }
-    if (!write_) return Status::Ok();
+    if (!write_ || !durable_) return Status::Ok();
     // The COMMIT ran with synchronous_commit=off (see begin_pg), so it released the writer
     // lock without waiting for its WAL flush. Wait now, outside the lock: a tiny autocommit
     // statement that writes WAL commits at the session's synchronous_commit (on, or stronger),
@@ -248,6 +249,7 @@ class PgTransaction : public Transaction {
   Pool* pool_;
   std::unique_ptr<PgConn> c_;
   bool write_;
+  bool durable_;
   bool done_ = false;
 };
 
@@ -418,7 +420,8 @@ class PgStore : public Store {
     static const std::string kBeginWrite =
         "BEGIN ISOLATION LEVEL READ COMMITTED; SET LOCAL synchronous_commit = off; "
         "SELECT pg_advisory_xact_lock(" + std::to_string(kWriterLock) + ")";
-    const char* sql = mode == Mode::kWrite ? kBeginWrite.c_str() : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
+    const bool write = mode != Mode::kRead;
+    const char* sql = write ? kBeginWrite.c_str() : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
     // Every idle connection may be dead after a server restart; each failed BEGIN drops one,
     // so pool_size + 1 attempts end on a fresh connection.
     Status last;
@@ -426,7 +429,7 @@ class PgStore : public Store {
       auto c = pool_.acquire();
       if (!c.ok()) return c.status();
       PgResult r(PQexec((*c)->conn, sql), PQclear);
-      if (ok_result(r.get())) return std::make_unique<PgTransaction>(&pool_, std::move(*c), mode == Mode::kWrite);
+      if (ok_result(r.get())) return std::make_unique<PgTransaction>(&pool_, std::move(*c), write, mode == Mode::kWrite);
       last = pg_error(r.get(), (*c)->conn, "begin");
       bool dead = PQstatus((*c)->conn) != CONNECTION_OK;
       if (!dead) PQclear(PQexec((*c)->conn, "ROLLBACK"));

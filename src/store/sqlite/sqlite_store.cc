@@ -30,8 +30,12 @@ class SqliteTransaction : public Transaction {
   // `changes_at_begin` is sqlite3_total_changes64() when the transaction began, for write
   // transactions; a commit that changed no row needs no fsync. (Schema changes do not count
   // as changes, but every migration also inserts its row into schema_migrations.)
-  SqliteTransaction(Pool* pool, sqlite3* db, bool write)
-      : pool_(pool), db_(db), write_(write), changes_at_begin_(write ? sqlite3_total_changes64(db) : 0) {}
+  SqliteTransaction(Pool* pool, sqlite3* db, bool write, bool durable)
+      : pool_(pool),
+        db_(db),
+        write_(write),
+        durable_(durable),
+        changes_at_begin_(write ? sqlite3_total_changes64(db) : 0) {}
   ~SqliteTransaction() override;
 
   Result<std::vector<Row>> query(std::string_view sql, const std::vector<Value>& params) override;
@@ -43,6 +47,7 @@ class SqliteTransaction : public Transaction {
   Pool* pool_;
   sqlite3* db_;  // null once given back to the pool
   bool write_;
+  bool durable_;  // commit() waits for the WAL fsync (false for Mode::kWriteLazy)
   int64_t changes_at_begin_;
   bool done_ = false;
 };
@@ -234,7 +239,7 @@ Status SqliteTransaction::commit() {
   // waiting for an fsync.
   pool_->release(db_);
   db_ = nullptr;
-  if (!changed) return Status::Ok();
+  if (!changed || !durable_) return Status::Ok();
   return pool_->wal_syncer().wait_durable();
 }
 
@@ -246,7 +251,8 @@ class SqliteStore : public Store {
   Result<std::unique_ptr<Transaction>> begin(Mode mode) override {
     auto db = pool_.acquire();
     if (!db.ok()) return db.status();
-    const char* sql = mode == Mode::kWrite ? "BEGIN IMMEDIATE" : "BEGIN";
+    const bool write = mode != Mode::kRead;
+    const char* sql = write ? "BEGIN IMMEDIATE" : "BEGIN";
     char* err = nullptr;
     if (sqlite3_exec(*db, sql, nullptr, nullptr, &err) != SQLITE_OK) {
       std::string msg = err ? err : "?";
@@ -254,7 +260,7 @@ class SqliteStore : public Store {
       pool_.release(*db);
       return Status::Io("begin: " + msg);
     }
-    return std::unique_ptr<Transaction>(new SqliteTransaction(&pool_, *db, mode == Mode::kWrite));
+    return std::unique_ptr<Transaction>(new SqliteTransaction(&pool_, *db, write, mode == Mode::kWrite));
   }
 
   Status migrate() override {
