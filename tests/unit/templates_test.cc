@@ -235,6 +235,32 @@ TEST_F(TemplatesTempTest, PartialsAreAvailableEverywhere) {
   EXPECT_TRUE(t.has("partials/item"));
 }
 
+TEST_F(TemplatesTempTest, SharedDataSitsUnderTheViewAndTheLayoutGetsTheBodyOnce) {
+  write("layout.mustache", "<title>{{title}}</title><h1>{{t.site.name}}</h1>{{{body}}}");
+  write("page.mustache", "{{t.form.next}}|{{{t_html.ruby}}}|{{#rows}}{{name}}:{{t.form.next}};{{/rows}}|{{override}}");
+  write("partials/row.mustache", "({{t.form.next}})");
+  write("with_partial.mustache", "{{#rows}}{{> row}}{{/rows}}");
+  Templates t = load();
+  t.share("ja", {{"t", {{"site", {{"name", "窓口"}}}, {"form", {{"next", "次へ"}}}}},
+                 {"t_html", {{"ruby", "<ruby>区<rt>く</rt></ruby>"}}},
+                 {"override", "shared"}});
+  t.share("en", {{"t", {{"site", {{"name", "Madoguchi"}}}, {"form", {{"next", "Next"}}}}}, {"t_html", json::object()}});
+  json view = {{"title", kHostile}, {"rows", {{{"name", "<a>"}}}}, {"override", "view"}};
+  // Dotted names reach into the shared data, also from inside a section; the view wins over
+  // shared data with the same name; the body is inserted unescaped, user data stays escaped.
+  EXPECT_EQ(t.render_in_layout("layout", "page", view, "ja"),
+            "<title>" + kHostileEscaped + "</title><h1>窓口</h1>次へ|<ruby>区<rt>く</rt></ruby>|&lt;a&gt;:次へ;|view");
+  EXPECT_EQ(t.render_in_layout("layout", "with_partial", view, "en"),
+            "<title>" + kHostileEscaped + "</title><h1>Madoguchi</h1>(Next)");
+  // Each render sees its own locale, and a view's "body" never replaces the rendered one.
+  view["body"] = "<script>x</script>";
+  EXPECT_EQ(t.render_in_layout("layout", "with_partial", view, "ja"),
+            "<title>" + kHostileEscaped + "</title><h1>窓口</h1>(次へ)");
+  EXPECT_THROW(t.render_in_layout("layout", "page", view, "ko"), std::runtime_error) << "nothing shared as ko";
+  EXPECT_TRUE(t.has_shared("en"));
+  EXPECT_FALSE(t.has_shared("ko"));
+}
+
 TEST_F(TemplatesTempTest, DataNamedLikeAPartialIsNeverTemplateText) {
   write("partials/field.mustache", "<i>{{label}}</i>");
   write("page.mustache", "{{#fields}}{{> field}}{{/fields}}");
