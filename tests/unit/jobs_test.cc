@@ -5,6 +5,9 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <filesystem>
+#include <latch>
+#include <memory>
 #include <thread>
 #include <vector>
 
@@ -18,9 +21,17 @@ using store::Value;
 class JobsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    store_ = test::open_test_store();
-    ASSERT_TRUE(store_);
+    url_ = test::new_test_store_url(&dir_);
+    ASSERT_FALSE(url_.empty());
+    auto s = store::Store::open(url_);
+    ASSERT_TRUE(s.ok()) << s.status().message();
+    store_ = std::move(*s);
     ASSERT_TRUE(store_->migrate().ok());
+  }
+  void TearDown() override {
+    store_.reset();
+    std::error_code ec;
+    if (!dir_.empty()) std::filesystem::remove_all(dir_, ec);
   }
   void exec(const std::string& sql, const std::vector<Value>& params = {}) {
     Status s = store::with_write(*store_, [&](store::Transaction& tx) { return tx.exec(sql, params).status(); });
@@ -36,32 +47,61 @@ class JobsTest : public ::testing::Test {
                 }).ok());
     return n;
   }
+  std::string url_;            // the store's URL, for tests that open it again as other nodes
+  std::filesystem::path dir_;  // SQLite: the temporary directory, removed at the end
   std::unique_ptr<store::Store> store_;
 };
 
+// Each node is a Runner over its own Store::open(url) — its own connections (a pool on
+// PostgreSQL), as separate processes have — all ticking at the same instant on threads, so
+// the only thing between them is what the database itself serialises.
 TEST_F(JobsTest, ARunsOncePerPeriodWhateverTheNumberOfNodes) {
+  constexpr int kNodes = 3, kTicksPerNode = 2;
+  std::vector<std::unique_ptr<store::Store>> stores;
+  for (int i = 0; i < kNodes; ++i) {
+    auto s = store::Store::open(url_);
+    ASSERT_TRUE(s.ok()) << s.status().message();
+    stores.push_back(std::move(*s));
+  }
+
   std::atomic<int> runs{0};
   Job job{"count", std::chrono::seconds(600), [&](store::Transaction&, int64_t) -> Result<int64_t> {
             ++runs;
             return int64_t{1};
           }};
-  Runner node_a(*store_, "a:1"), node_b(*store_, "b:1"), node_c(*store_, "c:1");
-  for (Runner* r : {&node_a, &node_b, &node_c}) r->add(job);
+  std::vector<std::unique_ptr<Runner>> nodes;
+  for (int i = 0; i < kNodes; ++i) {
+    nodes.push_back(std::make_unique<Runner>(*stores[i], "node" + std::to_string(i) + ":8080"));
+    nodes.back()->add(job);
+  }
+  // Every node ticks kTicksPerNode times at once; returns how many ticks reported a run, and
+  // fails the test on any reported error.
   auto all_at = [&](int64_t now) {
+    std::atomic<int> reported{0};
+    std::latch start(kNodes * kTicksPerNode);
     std::vector<std::thread> threads;
-    for (Runner* r : {&node_a, &node_b, &node_c, &node_a, &node_b, &node_c}) {
-      threads.emplace_back([r, now] { r->run_due(now); });
+    for (int t = 0; t < kNodes * kTicksPerNode; ++t) {
+      threads.emplace_back([&, t] {
+        start.arrive_and_wait();
+        for (const RunReport& r : nodes[t % kNodes]->run_due(now)) {
+          EXPECT_TRUE(r.status.ok()) << r.status.message();
+          ++reported;
+        }
+      });
     }
-    for (auto& t : threads) t.join();
+    for (auto& th : threads) th.join();
+    return reported.load();
   };
-  all_at(1'000'000);
-  EXPECT_EQ(runs.load(), 1) << "six ticks at once on three nodes, one run";
-  all_at(1'000'599);
-  EXPECT_EQ(runs.load(), 1) << "the period has not passed";
-  all_at(1'000'600);
-  EXPECT_EQ(runs.load(), 2);
+  const int64_t t0 = 1'000'000;
+  for (int period = 0; period < 4; ++period) {
+    const int64_t start = t0 + period * 600;
+    EXPECT_EQ(all_at(start), 1) << "period " << period << ": six ticks at once on three nodes, one run";
+    EXPECT_EQ(runs.load(), period + 1) << "period " << period;
+    EXPECT_EQ(all_at(start + 599), 0) << "period " << period << ": the period has not passed";
+    EXPECT_EQ(runs.load(), period + 1) << "period " << period;
+  }
   EXPECT_EQ(count("SELECT COUNT(*) FROM job_schedule WHERE name = 'count' AND last_result = 'ok: 1' "
-                  "AND next_run_at = 1001200"),
+                  "AND next_run_at = 1002400 AND last_node LIKE 'node_:8080'"),
             1);
 }
 
