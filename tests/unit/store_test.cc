@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <string>
 #include <thread>
@@ -416,6 +417,59 @@ TEST_F(PostgresStoreTest, AWriteCommitReturnsOnlyAfterItsWalIsFlushed) {
                 }).ok());
   }
   EXPECT_EQ(unflushed, 0) << "commit() returned before the WAL was flushed";
+}
+
+// Each distinct statement is prepared once per connection and reused by every later
+// transaction on it (postgres_store.h). With one connection (pool_size=1), appending to the
+// audit log kCalls times — each append its own write transaction, two statements — must leave
+// each of those statements prepared once in the session's pg_prepared_statements, executed
+// kCalls times; re-preparing per call would leave kCalls entries of the same text instead.
+TEST_F(PostgresStoreTest, StatementsArePreparedOncePerConnectionAndReused) {
+  StoreUrl url;
+  ASSERT_FALSE(url.url().empty());
+  auto s = Store::open(url.url() + (url.url().find('?') == std::string::npos ? "?" : "&") + "pool_size=1");
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  ASSERT_TRUE((*s)->migrate().ok());
+  constexpr int kCalls = 10;
+  std::string backend_pid;
+  for (int i = 0; i < kCalls; ++i) {
+    Status st = with_write(**s, [&](Transaction& tx) -> Status {
+      auto pid = tx.query("SELECT pg_backend_pid()::text");
+      if (!pid.ok()) return pid.status();
+      if (i == 0) backend_pid = (*pid)[0].str(0);
+      EXPECT_EQ((*pid)[0].str(0), backend_pid) << "pool_size=1: every transaction on the same connection";
+      return audit::record(tx, {"staff:1", "case.view", "application:" + std::to_string(i), ""}, 1000 + i);
+    });
+    ASSERT_TRUE(st.ok()) << st.message();
+  }
+  int count = 0;
+  const std::string select_last = "SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1";
+  const std::string insert = postgres_placeholders(
+      "INSERT INTO audit_log (at, actor, action, object, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)", &count);
+  Status st = with_read(**s, [&](Transaction& tx) -> Status {
+    // pg_prepared_statements lists this session's statements only: the pool's one connection.
+    auto rows = tx.query(
+        "SELECT statement, COUNT(*), SUM(generic_plans + custom_plans), MIN(from_sql::int) "
+        "FROM pg_prepared_statements GROUP BY statement");
+    if (!rows.ok()) return rows.status();
+    std::map<std::string, std::pair<int64_t, int64_t>> by_text;  // text -> (prepared, executions)
+    for (const Row& r : *rows) {
+      by_text[r.str(0)] = {r.i64(1), r.i64(2)};
+      EXPECT_EQ(r.i64(1), 1) << "prepared " << r.i64(1) << " times: " << r.str(0);
+      EXPECT_EQ(r.i64(3), 0) << "prepared through the protocol (PQprepare), not PREPARE: " << r.str(0);
+    }
+    for (const std::string& text : {select_last, insert}) {
+      auto it = by_text.find(text);
+      if (it == by_text.end()) {
+        ADD_FAILURE() << "not prepared: " << text;
+        continue;
+      }
+      EXPECT_EQ(it->second.first, 1) << text;
+      EXPECT_EQ(it->second.second, kCalls) << "one prepared statement executed at every call: " << text;
+    }
+    return Status::Ok();
+  });
+  ASSERT_TRUE(st.ok()) << st.message();
 }
 
 TEST_F(PostgresStoreTest, PoolSizeLimitsConnectionsAndOtherParametersReachTheServer) {
