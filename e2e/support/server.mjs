@@ -1,8 +1,14 @@
 // Starts the real madoguchi binary for one test file: a fresh SQLite store in a temporary
 // folder, the repository's procedures, templates, locales and static files, demo accounts.
+// With MADOGUCHI_E2E_STORE set to a postgresql:// URL (a role that may create databases, e.g.
+// the URL tests/support/pg_server.sh prints), each start instead gets a new, empty database on
+// that server (CREATE DATABASE through psql, as tests/support/pg_test_database.h does through
+// libpq) and the store is "postgresql://…/<that database>". The databases are not dropped
+// (DROP DATABASE costs seconds of fsyncs); the throwaway server goes as a whole.
 // The port is picked by the kernel (--listen 127.0.0.1:0) and read from the binary's
 // "listening on" line, together with the demo accounts' generated passwords.
-import { spawn } from 'node:child_process';
+import { spawn, execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -18,7 +24,39 @@ export function binaryPath() {
   return bin;
 }
 
-// Returns { base, accounts: { resident: {login, password}, 'kodomo-tanto': {...}, ... },
+// `url` with its database name replaced by `db` (query parameters kept), as
+// postgres_url_with_database in tests/support/pg_test_database.h.
+export function postgresUrlWithDatabase(url, db) {
+  const scheme = url.indexOf('://');
+  let slash = url.indexOf('/', scheme < 0 ? 0 : scheme + 3);
+  let query = url.indexOf('?');
+  if (slash < 0) slash = url.length;
+  const tail = query < 0 ? '' : url.slice(query);
+  if (query < 0) query = url.length;
+  return url.slice(0, Math.min(slash, query)) + '/' + db + tail;
+}
+
+// A new, empty database on the server that `serverUrl` names; returns its URL. The password
+// goes to psql through PGPASSWORD, not on its command line (which any local user can read).
+function createPostgresDatabase(serverUrl) {
+  if (!/^postgresql:\/\//.test(serverUrl)) {
+    throw new Error('MADOGUCHI_E2E_STORE must be a postgresql:// URL (SQLite is the default without it)');
+  }
+  const name = `e2e_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const u = new URL(serverUrl);
+  const env = { ...process.env, PGPASSWORD: decodeURIComponent(u.password) };
+  u.password = '';
+  try {
+    execFileSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', u.href, '-c', `CREATE DATABASE ${name}`], {
+      env, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8',
+    });
+  } catch (err) {
+    throw new Error(`cannot create a database on the MADOGUCHI_E2E_STORE server: ${err.stderr || err.message}`);
+  }
+  return postgresUrlWithDatabase(serverUrl, name);
+}
+
+// Returns { base, store, accounts: { resident: {login, password}, 'kodomo-tanto': {...}, ... },
 // output(), stop() }. proceduresDir: serve other definitions than the repository's (a test's
 // copy with one translation taken out, to see the fallback marked). extraConfig: more
 // madoguchi.toml lines (e.g. ['session_seconds = 20'] for the session timeout test).
@@ -26,8 +64,10 @@ export async function startServer({ proceduresDir = null, extraConfig = [] } = {
   const dir = mkdtempSync(path.join(tmpdir(), 'madoguchi-e2e-'));
   const config = path.join(dir, 'madoguchi.toml');
   const q = (s) => JSON.stringify(s);
+  const pgServer = process.env.MADOGUCHI_E2E_STORE;
+  const store = pgServer ? createPostgresDatabase(pgServer) : 'sqlite:' + path.join(dir, 'madoguchi.db');
   writeFileSync(config, [
-    `store = ${q('sqlite:' + path.join(dir, 'madoguchi.db'))}`,
+    `store = ${q(store)}`,
     `procedures = ${q(proceduresDir || path.join(repo, 'procedures'))}`,
     `templates = ${q(path.join(repo, 'templates'))}`,
     `locales = ${q(path.join(repo, 'locales'))}`,
@@ -77,6 +117,7 @@ export async function startServer({ proceduresDir = null, extraConfig = [] } = {
   return {
     base,
     accounts,
+    store,  // the store URL this server uses (sqlite:… or postgresql://…)
     output: () => stdout + stderr,
     async stop() {
       if (child.exitCode === null) {
