@@ -14,6 +14,8 @@
 #include "auth/accounts.h"
 #include "auth/crypto.h"
 #include "core/config.h"
+#include "notify/delivery.h"
+#include "notify/mailer.h"
 #include "core/date.h"
 #include "demo/demo.h"
 #include "http/http.h"
@@ -99,6 +101,16 @@ int serve(const Config& config, bool demo) {
     });
     return out;
   });
+  metrics.add_gauge("madoguchi_outbox_waiting", "E-mail notices not yet sent (and not given up).", [st] {
+    std::vector<std::pair<std::map<std::string, std::string>, double>> out;
+    store::with_read(*st, [&](store::Transaction& tx) {
+      auto n = notify::waiting(tx);
+      if (!n.ok()) return n.status();
+      out.push_back({{}, static_cast<double>(*n)});
+      return Status::Ok();
+    });
+    return out;
+  });
   if (demo) {
     auto accounts = demo::load(*app.store, app.catalog);
     if (!accounts.ok()) return fail(accounts.status().message());
@@ -136,7 +148,19 @@ int serve(const Config& config, bool demo) {
     }
     ticker.emplace(*runner, std::min<std::chrono::seconds>(period, std::chrono::seconds(60)));
   }
+  // E-mail notices: every node sends; leases make each notice go out from one of them.
+  std::unique_ptr<notify::Mailer> mailer;
+  std::optional<notify::DeliveryLoop> delivery;
+  if (!config.mail_smtp.empty()) {
+    mailer = notify::smtp_mailer({config.mail_smtp, config.mail_from, config.mail_from_name});
+    notify::DeliveryOptions delivery_options;
+    delivery_options.node = host + ":" + std::to_string(*port);
+    const auto at = config.mail_from.find('@');
+    if (at != std::string::npos) delivery_options.domain = config.mail_from.substr(at + 1);
+    delivery.emplace(*app.store, *mailer, delivery_options, std::chrono::seconds(config.mail_interval_seconds));
+  }
   server.run();
+  delivery.reset();
   ticker.reset();
   spdlog::info("stopped");
   return 0;
@@ -157,12 +181,13 @@ int main(int argc, char** argv) {
   // Every other setting of madoguchi.toml has a flag too; a flag given wins over the file.
   std::map<std::string, std::string> text_flags;
   std::map<std::string, long long> number_flags;
-  for (const char* key : {"templates", "locales", "static", "holidays", "postal"}) {
+  for (const char* key : {"templates", "locales", "static", "holidays", "postal", "mail-smtp", "mail-from",
+                          "mail-from-name", "public-url"}) {
     cli.add_option(std::string("--") + key, text_flags[key], std::string("overrides '") + key + "' (docs/configuration.md)");
   }
   for (const char* key : {"threads", "max-body-bytes", "max-file-bytes", "max-application-bytes",
                           "read-timeout-seconds", "idle-timeout-seconds", "drain-timeout-seconds", "session-hours", "session-seconds", "session-warning-seconds",
-                          "housekeeping-minutes", "draft-retention-days"}) {
+                          "housekeeping-minutes", "draft-retention-days", "mail-interval-seconds"}) {
     cli.add_option(std::string("--") + key, number_flags[key], std::string("overrides the setting of that name"));
   }
   std::optional<bool> secure_cookies_flag;
@@ -219,6 +244,10 @@ int main(int argc, char** argv) {
   if (!text_flags["static"].empty()) config.static_dir = text_flags["static"];
   if (!text_flags["holidays"].empty()) config.holidays = text_flags["holidays"];
   if (cli.count("--postal")) config.postal = text_flags["postal"];  // --postal "" turns the lookup off
+  if (cli.count("--mail-smtp")) config.mail_smtp = text_flags["mail-smtp"];
+  if (!text_flags["mail-from"].empty()) config.mail_from = text_flags["mail-from"];
+  if (!text_flags["mail-from-name"].empty()) config.mail_from_name = text_flags["mail-from-name"];
+  if (!text_flags["public-url"].empty()) config.public_url = text_flags["public-url"];
   auto number = [&](const char* flag, auto* field) {
     if (cli.count(std::string("--") + flag)) *field = static_cast<std::remove_pointer_t<decltype(field)>>(number_flags[flag]);
   };
@@ -234,6 +263,7 @@ int main(int argc, char** argv) {
   number("session-warning-seconds", &config.session_warning_seconds);
   number("housekeeping-minutes", &config.housekeeping_minutes);
   number("draft-retention-days", &config.draft_retention_days);
+  number("mail-interval-seconds", &config.mail_interval_seconds);
   if (secure_cookies_flag) config.secure_cookies = *secure_cookies_flag;
 
   if (*serve_cmd) return serve(config, demo);

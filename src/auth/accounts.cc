@@ -34,7 +34,7 @@ Result<int64_t> create_account(store::Transaction& tx, const NewAccount& a, int6
 
 namespace {
 constexpr const char* kAccountColumns =
-    "SELECT id, kind, login, display_name, department, role, profile, password_hash, disabled FROM accounts ";
+    "SELECT id, kind, login, display_name, department, role, profile, password_hash, disabled, locale FROM accounts ";
 
 Account to_account(const store::Row& r) {
   Account a;
@@ -46,6 +46,7 @@ Account to_account(const store::Row& r) {
   a.role = r.str(5);
   a.profile = nlohmann::json::parse(r.str(6), nullptr, false);
   if (!a.profile.is_object()) a.profile = nlohmann::json::object();
+  a.locale = r.is_null(9) ? "" : r.str(9);
   return a;
 }
 
@@ -162,6 +163,10 @@ Status move_drafts(store::Transaction& tx, const std::string& from_hash, const s
   return tx.exec("UPDATE drafts SET session_hash = ?, account_id = COALESCE(?, account_id) WHERE session_hash = ?",
                  {to_hash, acc, from_hash})
       .status();
+}
+
+Status set_locale(store::Transaction& tx, int64_t account_id, const std::string& locale) {
+  return tx.exec("UPDATE accounts SET locale = ? WHERE id = ?", {locale, account_id}).status();
 }
 
 }  // namespace madoguchi::auth

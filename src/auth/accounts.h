@@ -23,6 +23,7 @@ struct Account {
   std::string department;  // staff only
   std::string role;        // staff only: a role id from the organisation file
   nlohmann::json profile = nlohmann::json::object();  // residents: name, furigana, birth, address, phone
+  std::string locale;  // the language of the resident's last submission, for e-mail notices; "" = none yet
   bool is_staff() const { return kind == "staff"; }
 };
 
@@ -40,6 +41,9 @@ Result<Account> authenticate(store::Transaction& tx, const std::string& login,
 Result<Account> find_account(store::Transaction& tx, int64_t id);
 // Replaces an account's password (same length rule as create_account). NotFound if no login.
 Status set_password(store::Transaction& tx, const std::string& login, const std::string& password);
+// Remembers the language a resident last used to submit, so notices written later by staff
+// actions (a correction request, a decision) reach them in that language.
+Status set_locale(store::Transaction& tx, int64_t account_id, const std::string& locale);
 
 struct Session {
   std::string token_hash;

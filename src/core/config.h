@@ -31,6 +31,13 @@ struct Config {
   bool secure_cookies = false;             // set true behind HTTPS
   int housekeeping_minutes = 15;           // expiry jobs' period (all nodes together); 0 = none here
   int draft_retention_days = 30;           // a signed-in resident's unsaved-for-this-long draft goes
+  // E-mail notices (src/notify): off while mail_smtp is "". public_url is where residents reach
+  // the site, for the link in each notice ("" = http://<listen>/).
+  std::string mail_smtp;                   // e.g. smtp://mail.city.example.jp:25
+  std::string mail_from = "no-reply@localhost";
+  std::string mail_from_name;              // e.g. the ward's name
+  std::string public_url;
+  int mail_interval_seconds = 10;          // how often each node looks for notices to send
 
   // How long an idle session lives: session_seconds when set (short lifetimes for tests or
   // shared terminals), else session_hours.

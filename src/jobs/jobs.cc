@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/date.h"
+#include "notify/outbox.h"
 #include "ratelimit/ratelimit.h"
 
 namespace madoguchi::jobs {
@@ -120,6 +121,11 @@ std::vector<Job> housekeeping_jobs(std::chrono::seconds period, std::chrono::sec
   // Failure counters outlive their window by a day; no policy's window is longer.
   jobs.push_back({"expire-counters", period, [](store::Transaction& tx, int64_t now) -> Result<int64_t> {
                     return ratelimit::expire(tx, now, std::chrono::hours(24));
+                  }});
+  // Sent notices are kept a week for an operator asking "was it sent?", then go: they hold
+  // residents' addresses. Notices given up on stay until someone looks (docs/notifications.md).
+  jobs.push_back({"expire-notices", period, [](store::Transaction& tx, int64_t now) -> Result<int64_t> {
+                    return notify::expire_sent(tx, now, 7 * 86400);
                   }});
   return jobs;
 }

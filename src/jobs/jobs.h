@@ -1,5 +1,5 @@
 // Background jobs that must run once per period however many app nodes share the store
-// (expiry of sessions and abandoned drafts today; the e-mail outbox and retention later).
+// (expiry of sessions, abandoned drafts, failure counters and sent notices; retention later).
 //
 // Each job has a row in job_schedule. A node runs a job only after claiming its period in a
 // write transaction: UPDATE … SET next_run_at = now + period WHERE name = ? AND
@@ -80,7 +80,7 @@ class Ticker {
 // attachments) are deleted once the session they belong to has gone, since nobody can reach
 // them any more; a signed-in resident's unsubmitted drafts after `draft_retention` without a
 // save. Corrections of submitted applications are never deleted. Failure counters (ratelimit.h)
-// a day after their window.
+// a day after their window. E-mail notices (notify/outbox.h) a week after they were sent.
 std::vector<Job> housekeeping_jobs(std::chrono::seconds period, std::chrono::seconds draft_retention);
 
 }  // namespace madoguchi::jobs

@@ -134,6 +134,26 @@ CREATE TABLE failure_counters (
   failures INTEGER NOT NULL
 )
 )sql"},
+      // E-mails waiting to be sent, written in the transaction of what they tell about
+      // (src/notify/outbox.h); lease_* mark the node sending one now.
+      {5, R"sql(
+CREATE TABLE outbox (
+  id {{id}},
+  kind TEXT NOT NULL,
+  recipient TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  body TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at BIGINT NOT NULL,
+  lease_node TEXT,
+  lease_until BIGINT,
+  sent_at BIGINT,
+  last_error TEXT
+);
+CREATE INDEX outbox_due ON outbox (sent_at, next_attempt_at);
+ALTER TABLE accounts ADD COLUMN locale TEXT
+)sql"},
   };
   return kMigrations;
 }
@@ -147,7 +167,7 @@ const std::vector<Table>& tables() {
   static const std::vector<Table> kTables = {
       {"accounts",
        {"id", "kind", "login", "password_hash", "display_name", "department", "role", "profile", "created_at",
-        "disabled"},
+        "disabled", "locale"},
        {"id"}},
       {"sessions", {"token_hash", "account_id", "csrf", "created_at", "last_seen", "expires_at", "flash"}, {"token_hash"}},
       {"procedure_versions", {"version", "procedure_id", "body", "created_at"}, {"version"}},
@@ -171,6 +191,10 @@ const std::vector<Table>& tables() {
       {"audit_log", {"id", "at", "actor", "action", "object", "detail", "prev_hash", "hash"}, {"id"}},
       {"job_schedule", {"name", "next_run_at", "last_started_at", "last_finished_at", "last_node", "last_result"}, {"name"}},
       {"failure_counters", {"key_hash", "window_start", "failures"}, {"key_hash"}},
+      {"outbox",
+       {"id", "kind", "recipient", "subject", "body", "created_at", "attempts", "next_attempt_at", "lease_node",
+        "lease_until", "sent_at", "last_error"},
+       {"id"}},
   };
   return kTables;
 }

@@ -9,6 +9,7 @@
 #include "forms/form.h"
 #include "ja/text.h"
 #include "web/app.h"
+#include "web/notices.h"
 #include "web/views.h"
 
 namespace madoguchi::web {
@@ -349,11 +350,21 @@ http::Response submit(App& app, http::Request& req) {
       if (!app_row.ok()) return app_row.status();
       resubmitted_receipt = app_row->receipt;
       if (Status st = applications::save_draft(tx, l.draft, now); !st.ok()) return st;
+      if (v.account) {
+        if (Status st = auth::set_locale(tx, v.account->id, v.locale); !st.ok()) return st;
+      }
       return applications::resubmit(tx, l.draft, actor, now);
     }
     auto r = applications::submit(tx, l.draft, l.proc->department, fee, due, actor, now);
     if (!r.ok()) return r.status();
     receipt = *r;
+    if (v.account) {
+      // Later notices (a correction request, the decision) go out in the language used now.
+      if (Status st = auth::set_locale(tx, v.account->id, v.locale); !st.ok()) return st;
+      auto submitted = applications::find_by_id(tx, r->application_id);
+      if (!submitted.ok()) return submitted.status();
+      if (Status st = queue_notice(app, tx, *submitted, "received", now); !st.ok()) return st;
+    }
     // Committed together with the application: the receipt page shows it to this session only.
     Json flash = {{"receipt", r->receipt}, {"code", r->access_code}, {"procedure", l.proc->id},
                   {"due", due.iso()}, {"fee", fee}, {"guest", !v.account.has_value()}};

@@ -10,6 +10,7 @@
 #include "core/wareki.h"
 #include "forms/form.h"
 #include "web/app.h"
+#include "web/notices.h"
 #include "web/views.h"
 
 namespace madoguchi::web {
@@ -173,7 +174,15 @@ http::Response act(App& app, http::Request& req) {
     if (!a.ok() || a->department != v.account->department) return Status::NotFound("no case");
     auto def = definition_for(app, tx, a->procedure_id, a->procedure_version);
     if (!def) return Status::Internal("definition missing");
-    return cases::act(tx, *id, row_version, *action, actor, def->route, field(*posted, "message"), unix_now());
+    const int64_t now = unix_now();
+    if (Status st = cases::act(tx, *id, row_version, *action, actor, def->route, field(*posted, "message"), now);
+        !st.ok()) {
+      return st;
+    }
+    auto after = applications::find_by_id(tx, *id);
+    if (!after.ok()) return after.status();
+    const std::string notice = notice_after_action(after->status);
+    return notice.empty() ? Status::Ok() : queue_notice(app, tx, *after, notice, now);
   });
   switch (s.code()) {
     case Status::Code::kOk: return http::Response::redirect("/staff/cases/" + std::to_string(*id));

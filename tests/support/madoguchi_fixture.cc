@@ -181,6 +181,37 @@ std::string walk_to_check(HttpClient& c, const std::string& first_page, const An
 
 namespace madoguchi::test {
 
+Answers juminhyo_answers(const std::string& copies) {
+  Answers a;
+  Fields& f = a.fields;
+  f.emplace_back("f.requester_type", "household");
+  add_name(f, "f.requester_name", "佐藤", "美咲", "さとう", "みさき");
+  add_date(f, "f.requester_birth", "", 1990, 2, 3);
+  f.emplace_back("f.requester_address.postal_code", "144-8621");
+  f.emplace_back("f.requester_address.prefecture", "東京都");
+  f.emplace_back("f.requester_address.city", "大田区");
+  f.emplace_back("f.requester_address.town", "蒲田");
+  f.emplace_back("f.requester_address.street", "5-13-14");
+  f.emplace_back("f.requester_phone", "03-5744-1111");
+  f.emplace_back("f.requester_relation", "妻");
+  add_name(f, "f.head_name", "佐藤", "健", "サトウ", "ケン");
+  f.emplace_back("f.scope", "some");
+  add_name(f, "f.members.0.member_name", "佐藤", "健", "サトウ", "ケン");
+  add_date(f, "f.members.0.member_birth", "", 1988, 7, 7);
+  add_name(f, "f.members.1.member_name", "佐藤", "陽菜", "サトウ", "ヒナ");
+  add_date(f, "f.members.1.member_birth", "", 2019, 4, 1);
+  f.emplace_back("f.certificate_kind", "copy");
+  f.emplace_back("f.copies", copies);
+  f.emplace_back("f.items", "domicile");
+  f.emplace_back("f.items", "my_number");
+  f.emplace_back("f.purpose", "passport");
+  f.emplace_back("f.submit_to", "旅券センター");
+  f.emplace_back("f.delivery", "mail");
+  f.emplace_back("f.delivery_to", "requester");
+  a.group_rows["members"] = 2;
+  return a;
+}
+
 Answers risai_guest_answers() {
   Answers a;
   a.fields = {

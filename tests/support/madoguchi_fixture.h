@@ -87,6 +87,10 @@ struct Answers {
 // Answers for a guest's 罹災証明書 application (head of household, two photos).
 Answers risai_guest_answers();
 
+// Answers for 住民票の写し (part of a household of three: the requester and two members,
+// 本籍 and マイナンバー included, sent by post) with `copies` as typed.
+Answers juminhyo_answers(const std::string& copies);
+
 // Applies for 罹災証明書 as a guest through every page; returns the receipt number or "".
 // *access_code (if given) receives the access code shown on the receipt page.
 std::string submit_risai_as_guest(HttpClient& c, std::string* access_code = nullptr);

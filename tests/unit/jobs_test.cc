@@ -149,15 +149,25 @@ TEST_F(JobsTest, HousekeepingDeletesOnlyWhatNobodyCanComeBackTo) {
   draft(5, "gone", std::nullopt, 42, now - 400 * day);            // a correction: keep
   draft(6, "gone", 7, 43, now - 400 * day);                       // a resident's correction: keep
 
+  // Notices: sent eight days ago (delete), sent six days ago (keep), never sent (keep).
+  exec("INSERT INTO outbox (kind, recipient, subject, body, created_at, next_attempt_at, sent_at) VALUES "
+       "('received', 'a@example.jp', 's', 'b', 1, 1, ?), ('received', 'b@example.jp', 's', 'b', 1, 1, ?), "
+       "('received', 'c@example.jp', 's', 'b', 1, 1, NULL)",
+       {now - 8 * day, now - 6 * day});
+
   Runner runner(*store_, "a:1");
   for (auto& j : housekeeping_jobs(std::chrono::minutes(15), std::chrono::hours(24 * 30))) runner.add(std::move(j));
   auto reports = runner.run_due(now);
-  ASSERT_EQ(reports.size(), 3u);
+  ASSERT_EQ(reports.size(), 4u);
   EXPECT_EQ(reports[0].name, "expire-sessions");
   EXPECT_EQ(reports[0].handled, 1);
   EXPECT_EQ(reports[1].name, "expire-drafts");
   EXPECT_EQ(reports[1].handled, 2);
   EXPECT_EQ(reports[2].name, "expire-counters");
+  EXPECT_EQ(reports[3].name, "expire-notices");
+  EXPECT_EQ(reports[3].handled, 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM outbox WHERE recipient IN ('b@example.jp', 'c@example.jp')"), 2);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM outbox"), 2);
   EXPECT_EQ(count("SELECT COUNT(*) FROM sessions WHERE token_hash = 'live'"), 1);
   EXPECT_EQ(count("SELECT COUNT(*) FROM sessions"), 1);
   EXPECT_EQ(count("SELECT COUNT(*) FROM drafts WHERE id IN (2, 4, 5, 6)"), 4);

@@ -46,13 +46,13 @@ Status exec(Transaction& tx, const std::string& sql, const std::vector<Value>& p
 Status fill(Store& store) {
   return store::with_write(store, [](Transaction& tx) -> Status {
     const char* account = "INSERT INTO accounts (id, kind, login, password_hash, display_name, department, role, "
-                          "profile, created_at, disabled) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+                          "profile, created_at, disabled, locale) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     // NULL department next to an empty role: the two must not merge.
     if (Status s = exec(tx, account, {int64_t{1}, "resident", "yoshida", "$argon2id$x", kYoshida + " " + kKuzuIvs,
-                                      nullptr, "", R"({"family":"𠮷田","kana":"ヨシダ"})", kNow, int64_t{0}});
+                                      nullptr, "", R"({"family":"𠮷田","kana":"ヨシダ"})", kNow, int64_t{0}, "zh-Hans"});
         !s.ok()) return s;
     if (Status s = exec(tx, account, {kBigAccount, "staff", "b1", "$argon2id$y", "防災 担当", "bousai", "tanto", "{}",
-                                      kNow, int64_t{1}});
+                                      kNow, int64_t{1}, nullptr});
         !s.ok()) return s;
     const char* session = "INSERT INTO sessions (token_hash, account_id, csrf, created_at, last_seen, expires_at, flash) "
                           "VALUES (?, ?, ?, ?, ?, ?, ?)";
@@ -107,6 +107,16 @@ Status fill(Store& store) {
         !s.ok()) return s;
     if (Status s = exec(tx, "INSERT INTO failure_counters (key_hash, window_start, failures) VALUES (?, ?, ?)",
                         {"kh", kNow, int64_t{3}});
+        !s.ok()) return s;
+    // One notice waiting under a lease, one sent: NULLs and set values both survive.
+    const char* notice = "INSERT INTO outbox (id, kind, recipient, subject, body, created_at, attempts, next_attempt_at, "
+                         "lease_node, lease_until, sent_at, last_error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    if (Status s = exec(tx, notice, {int64_t{1}, "received", "hanako@example.jp", "受付しました " + kYoshida,
+                                     "本文\n\t\"引用\"", kNow, int64_t{2}, kNow + 120, "node-1", kNow + 300, nullptr,
+                                     "451 try again"});
+        !s.ok()) return s;
+    if (Status s = exec(tx, notice, {int64_t{2}, "decided", "taro@example.jp", "決定", "", kNow, int64_t{1}, kNow,
+                                     nullptr, nullptr, kNow + 5, nullptr});
         !s.ok()) return s;
     // A real hash chain, longer than a page, that must still verify after the move.
     for (int i = 0; i < 150; ++i) {
