@@ -143,7 +143,13 @@ int serve(const Config& config, bool demo) {
   if (config.housekeeping_minutes > 0) {
     runner.emplace(*app.store, host + ":" + std::to_string(*port));
     const std::chrono::seconds period = std::chrono::minutes(config.housekeeping_minutes);
-    for (auto& job : jobs::housekeeping_jobs(period, std::chrono::hours(24) * config.draft_retention_days)) {
+    // The periods are read from the definitions this node loaded; a procedure no longer
+    // defined keeps the deployment's default.
+    jobs::RetentionYears years_for = [&app, fallback = config.retention_years](const std::string& id) {
+      const procedures::Procedure* p = app.catalog.find(id);
+      return p && p->retention_years > 0 ? p->retention_years : fallback;
+    };
+    for (auto& job : jobs::housekeeping_jobs(period, std::chrono::hours(24) * config.draft_retention_days, years_for)) {
       runner->add(std::move(job));
     }
     ticker.emplace(*runner, std::min<std::chrono::seconds>(period, std::chrono::seconds(60)));
@@ -187,7 +193,7 @@ int main(int argc, char** argv) {
   }
   for (const char* key : {"threads", "max-body-bytes", "max-file-bytes", "max-application-bytes",
                           "read-timeout-seconds", "idle-timeout-seconds", "drain-timeout-seconds", "session-hours", "session-seconds", "session-warning-seconds",
-                          "housekeeping-minutes", "draft-retention-days", "mail-interval-seconds"}) {
+                          "housekeeping-minutes", "draft-retention-days", "mail-interval-seconds", "retention-years"}) {
     cli.add_option(std::string("--") + key, number_flags[key], std::string("overrides the setting of that name"));
   }
   std::optional<bool> secure_cookies_flag;
@@ -264,6 +270,7 @@ int main(int argc, char** argv) {
   number("housekeeping-minutes", &config.housekeeping_minutes);
   number("draft-retention-days", &config.draft_retention_days);
   number("mail-interval-seconds", &config.mail_interval_seconds);
+  number("retention-years", &config.retention_years);
   if (secure_cookies_flag) config.secure_cookies = *secure_cookies_flag;
 
   if (*serve_cmd) return serve(config, demo);

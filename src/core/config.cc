@@ -21,7 +21,7 @@ Status load_config_file(const std::string& path, Config* c) {
       "idle_timeout_seconds", "drain_timeout_seconds",
       "session_hours", "session_seconds", "session_warning_seconds", "secure_cookies",
       "housekeeping_minutes", "draft_retention_days", "mail_smtp", "mail_from", "mail_from_name", "public_url",
-      "mail_interval_seconds"};
+      "mail_interval_seconds", "retention_years"};
   for (const auto& [key, node] : tbl) {
     if (!kKnown.count(std::string(key.str()))) {
       return Status::Invalid(path + ":" + std::to_string(key.source().begin.line) +
@@ -65,7 +65,8 @@ Status load_config_file(const std::string& path, Config* c) {
                    num("housekeeping_minutes", &c->housekeeping_minutes, 0),
                    num("draft_retention_days", &c->draft_retention_days, 1), str("mail_smtp", &c->mail_smtp),
                    str("mail_from", &c->mail_from), str("mail_from_name", &c->mail_from_name),
-                   str("public_url", &c->public_url), num("mail_interval_seconds", &c->mail_interval_seconds, 1)}) {
+                   str("public_url", &c->public_url), num("mail_interval_seconds", &c->mail_interval_seconds, 1),
+                   num("retention_years", &c->retention_years, 0)}) {
     if (!s.ok()) return s;
   }
   if (const toml::node* n = tbl.get("secure_cookies")) {

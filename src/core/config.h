@@ -31,6 +31,7 @@ struct Config {
   bool secure_cookies = false;             // set true behind HTTPS
   int housekeeping_minutes = 15;           // expiry jobs' period (all nodes together); 0 = none here
   int draft_retention_days = 30;           // a signed-in resident's unsaved-for-this-long draft goes
+  int retention_years = 0;                 // closed applications' 保存期間 where a definition sets none; 0 = keep
   // E-mail notices (src/notify): off while mail_smtp is "". public_url is where residents reach
   // the site, for the link in each notice ("" = http://<listen>/).
   std::string mail_smtp;                   // e.g. smtp://mail.city.example.jp:25

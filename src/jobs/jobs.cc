@@ -100,7 +100,8 @@ Result<std::vector<int64_t>> abandoned_drafts(store::Transaction& tx, int64_t no
 
 }  // namespace
 
-std::vector<Job> housekeeping_jobs(std::chrono::seconds period, std::chrono::seconds draft_retention) {
+std::vector<Job> housekeeping_jobs(std::chrono::seconds period, std::chrono::seconds draft_retention,
+                                   RetentionYears years_for) {
   std::vector<Job> jobs;
   // Sessions go first in the same pass order, so their guests' drafts go in the next job.
   jobs.push_back({"expire-sessions", period, [](store::Transaction& tx, int64_t now) -> Result<int64_t> {
@@ -127,6 +128,11 @@ std::vector<Job> housekeeping_jobs(std::chrono::seconds period, std::chrono::sec
   jobs.push_back({"expire-notices", period, [](store::Transaction& tx, int64_t now) -> Result<int64_t> {
                     return notify::expire_sent(tx, now, 7 * 86400);
                   }});
+  if (years_for) {
+    jobs.push_back({"apply-retention", period, [years_for](store::Transaction& tx, int64_t now) -> Result<int64_t> {
+                      return apply_retention(tx, years_for, now, 500);
+                    }});
+  }
   return jobs;
 }
 

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "jobs/retention.h"
 #include "store/store.h"
 
 namespace madoguchi::jobs {
@@ -81,6 +82,9 @@ class Ticker {
 // them any more; a signed-in resident's unsubmitted drafts after `draft_retention` without a
 // save. Corrections of submitted applications are never deleted. Failure counters (ratelimit.h)
 // a day after their window. E-mail notices (notify/outbox.h) a week after they were sent.
-std::vector<Job> housekeeping_jobs(std::chrono::seconds period, std::chrono::seconds draft_retention);
+// Closed applications after their retention period (retention.h; `years_for` may be empty:
+// nothing is deleted).
+std::vector<Job> housekeeping_jobs(std::chrono::seconds period, std::chrono::seconds draft_retention,
+                                   RetentionYears years_for = {});
 
 }  // namespace madoguchi::jobs

@@ -17,7 +17,7 @@ namespace {
 const std::set<std::string> kTopKeys = {
     "id",          "source",      "title",      "summary",  "description", "eligibility",
     "prepare",     "attachments", "department", "category", "life_events", "fee",
-    "identity",    "processing_days", "channels", "route",  "pages"};
+    "identity",    "processing_days", "channels", "route",  "pages", "retention_years"};
 
 std::string sha256_hex(const std::string& bytes) {
   // sodium_init is idempotent and cheap after the first call; the hash needs it for the CPU
@@ -177,6 +177,10 @@ Result<Procedure> parse_procedure(const std::string& text, const std::string& fi
   if (auto days = r.integer(root, "processing_days", "the procedure", true)) {
     if (*days < 0) r.problem(root["processing_days"], "processing_days cannot be negative.");
     p.processing_days = *days;
+  }
+  if (auto years = r.integer(root, "retention_years", "the procedure", false)) {
+    if (*years < 1 || *years > 30) r.problem(root["retention_years"], "retention_years must be from 1 to 30.");
+    p.retention_years = *years;
   }
   read_channels(r, root, &p);
   p.route = r.string_list(root, "route", "the procedure", true);

@@ -107,6 +107,7 @@ struct Procedure {
   Fee fee;
   IdentityLevel identity = IdentityLevel::kNone;
   int processing_days = 0;                 // 標準処理期間, business days
+  int retention_years = 0;                 // 保存期間 of closed applications; 0 = the deployment's default
   bool online = true, counter = true;      // channels offered
   std::vector<std::string> route;          // role ids, in approval order (起案 → … → 決裁)
   std::vector<Page> pages;

@@ -196,6 +196,20 @@ TEST(ProcedureParse, UnknownKeySuggestsTheRightOne) {
                  line_of(t, "lable"));
 }
 
+TEST(ProcedureParse, RetentionYearsAreOptionalAndFromOneToThirty) {
+  EXPECT_EQ(parse(kValid).proc.retention_years, 0) << "omitted: the deployment's default";
+  Parsed five = parse(replace(kValid, "processing_days: 3", "processing_days: 3\nretention_years: 5"));
+  ASSERT_TRUE(five.ok);
+  EXPECT_EQ(five.proc.retention_years, 5);
+  for (const char* bad : {"0", "31", "-1"}) {
+    std::string t = replace(kValid, "processing_days: 3", std::string("processing_days: 3\nretention_years: ") + bad);
+    expect_problem(t, "retention_years must be from 1 to 30.", line_of(t, "retention_years"));
+  }
+  std::string t = replace(kValid, "processing_days: 3", "processing_days: 3\nretention_years: five");
+  Parsed text = parse(t);
+  EXPECT_FALSE(text.ok) << "not a number";
+}
+
 TEST(ProcedureParse, UnknownTopLevelKey) {
   std::string t = replace(kValid, "processing_days: 3", "processing_days: 3\nprocesing: 4");
   expect_problem(t, "Unknown key 'procesing'", line_of(t, "procesing"));
