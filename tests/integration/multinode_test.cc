@@ -83,6 +83,34 @@ std::string receipt_on(const std::string& html) {
   return std::regex_search(html, m, re) ? m[1].str() : "";
 }
 
+// The resident's upload: a PNG (the type is sniffed, so it has to start as one) followed by
+// 256 KiB of every byte value in a scrambled order. Larger than nginx's proxy buffers, so the
+// download goes through them; with NULs, CR LF and "--" in it, so any text, multipart or
+// length mangling on the way in or out shows up as a difference.
+const std::string& upload_bytes() {
+  static const std::string bytes = [] {
+    std::string s = tiny_png();
+    uint32_t x = 2463534242u;  // xorshift32
+    for (int i = 0; i < 256 * 1024; ++i) {
+      x ^= x << 13;
+      x ^= x >> 17;
+      x ^= x << 5;
+      s.push_back(static_cast<char>(x & 0xff));
+    }
+    return s;
+  }();
+  return bytes;
+}
+
+// "" when equal; else where they first differ (gtest would print all 256 KiB of both).
+std::string difference(const std::string& got, const std::string& want) {
+  if (got == want) return "";
+  size_t i = 0;
+  while (i < got.size() && i < want.size() && got[i] == want[i]) ++i;
+  return "got " + std::to_string(got.size()) + " bytes, want " + std::to_string(want.size()) +
+         "; first difference at byte " + std::to_string(i);
+}
+
 Answers jidou_answers_with_upload() {
   Answers a;
   Fields& f = a.fields;
@@ -120,7 +148,7 @@ Answers jidou_answers_with_upload() {
   f.emplace_back("f.consent", "agree");
   a.group_rows["children"] = 1;
   // Written by whichever node serves that page's Next, read by the others afterwards.
-  a.files = {{"f.other_documents", "kenkou-hoken.png", "image/png", tiny_png()}};
+  a.files = {{"f.other_documents", "kenkou-hoken.png", "image/png", upload_bytes()}};
   return a;
 }
 
@@ -192,6 +220,17 @@ class MultiNode : public ::testing::Test {
     for (;;) {
       auto s = nginx_->served();
       if (std::any_of(s.begin(), s.end(), last) || Clock::now() >= deadline) return s;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  }
+
+  // The access log once `n` lines match `pred`.
+  template <typename Pred>
+  std::vector<NginxBalancer::Served> served_until_count(Pred pred, long n) {
+    auto deadline = Clock::now() + std::chrono::seconds(3);
+    for (;;) {
+      auto s = nginx_->served();
+      if (std::count_if(s.begin(), s.end(), pred) >= n || Clock::now() >= deadline) return s;
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
   }
@@ -271,6 +310,37 @@ TEST_F(MultiNode, ResidentJourneyWhoseRequestsLandOnDifferentNodesAndStaffApprov
     ASSERT_EQ(page.status, 200);
     EXPECT_NE(page.body.find("kenkou-hoken.png"), std::string::npos) << "GET " << i;
   }
+
+  // Not only the name: staff download the file from the case page's link once on each node
+  // (consecutive requests, so three different nodes, at least two of which did not take the
+  // upload) and each time get exactly the bytes the resident sent, with their type.
+  std::string href;
+  {
+    Reply page = tanto.get(case_path);
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(page.body, m, std::regex(R"re(href="(/staff/cases/[0-9]+/attachments/[^"]+)")re")))
+        << page.body;
+    href = m[1];
+  }
+  for (int i = 0; i < kNodes; ++i) {
+    Reply file = tanto.get(href);
+    ASSERT_EQ(file.status, 200) << "download " << i << ": " << file.body.substr(0, 300);
+    EXPECT_EQ(file.header("content-type"), "image/png") << "download " << i;
+    EXPECT_NE(file.header("content-disposition").find("kenkou-hoken.png"), std::string::npos)
+        << "download " << i << ": " << file.header("content-disposition");
+    EXPECT_EQ(difference(file.body, upload_bytes()), "") << "download " << i;
+  }
+  auto is_download = [&](const NginxBalancer::Served& s) { return s.method == "GET" && s.uri == href; };
+  std::set<std::string> download_nodes;
+  for (const auto& s : served_until_count(is_download, kNodes)) {
+    if (!is_download(s)) continue;
+    EXPECT_EQ(s.status, 200) << s.upstream;
+    EXPECT_EQ(s.upstream.find(','), std::string::npos) << "nginx had to try a second node: " << s.upstream;
+    download_nodes.insert(s.upstream);
+  }
+  std::set<std::string> all_nodes;
+  for (int i = 0; i < kNodes; ++i) all_nodes.insert(node_addr(nodes_[i].port()));
+  EXPECT_EQ(download_nodes, all_nodes) << "each node must have served one download";
 
   // A correction request, the resident's resubmission, then the three-step route.
   ASSERT_EQ(act(tanto, case_path, "correction", "保険証の写真が読めません。もう一度送ってください。"), 303);
