@@ -111,6 +111,11 @@ std::string difference(const std::string& got, const std::string& want) {
          "; first difference at byte " + std::to_string(i);
 }
 
+Reply try_login(HttpClient& c, const std::string& login, const std::string& password) {
+  Reply form = c.get("/login");
+  return c.post_form("/login", {{"csrf", csrf_of(form.body)}, {"login", login}, {"password", password}});
+}
+
 Answers jidou_answers_with_upload() {
   Answers a;
   Fields& f = a.fields;
@@ -420,6 +425,102 @@ TEST_F(MultiNode, StaffActingOnTheSameCaseOnTwoNodesAtOnceNeverBothSucceed) {
   // Exactly one action per round went through.
   EXPECT_EQ(std::stol(row_version_of(a.get(case_path).body)), std::stol(first_version) + kRounds);
   std::printf("[ multinode ] races won: node A %d, node B %d\n", wins_a, wins_b);
+}
+
+// ---- guessing, counted across nodes ---------------------------------------------------------
+
+// The POSTs to `uri` in the access log, by the node that answered them, for one status.
+std::map<std::string, int> posts_by_node(const std::vector<NginxBalancer::Served>& served, const std::string& uri,
+                                         int status) {
+  std::map<std::string, int> out;
+  for (const auto& s : served) {
+    if (s.method == "POST" && s.uri == uri && s.status == status) ++out[s.upstream];
+  }
+  return out;
+}
+
+std::string describe(const std::map<std::string, int>& by_node) {
+  std::string out;
+  for (const auto& [node, n] : by_node) out += (out.empty() ? "" : ", ") + node + ": " + std::to_string(n);
+  return out;
+}
+
+int largest(const std::map<std::string, int>& by_node) {
+  int m = 0;
+  for (const auto& [node, n] : by_node) m = std::max(m, n);
+  return m;
+}
+
+// Ten wrong passwords, each answered by whichever node nginx picked: no node saw ten, so only
+// a counter shared in the database can refuse the right password afterwards, on every node.
+TEST_F(MultiNode, WrongPasswordsOnDifferentNodesAddUpAndPauseThatLoginOnEveryNode) {
+  ASSERT_TRUE(db_->add_resident("r1", "resident-password-1", "区民 一郎"));
+  ASSERT_TRUE(db_->add_resident("r2", "resident-password-2", "区民 二郎"));
+  HttpClient c(lb());
+  for (int i = 0; i < 10; ++i) {
+    Reply r = try_login(c, "r1", "wrong-password");
+    ASSERT_EQ(r.status, 200) << "failure " << i;
+  }
+  // The right password, once on each node (each try is a GET and a POST, so the POSTs rotate).
+  for (int i = 0; i < kNodes; ++i) {
+    Reply right = try_login(c, "r1", "resident-password-1");
+    EXPECT_EQ(right.status, 429) << "right password, try " << i;
+    EXPECT_NE(right.body.find("分後にもう一度お試しください"), std::string::npos) << "try " << i;
+  }
+  HttpClient other(lb());
+  EXPECT_EQ(try_login(other, "r2", "resident-password-2").status, 303) << "other logins are not affected";
+
+  auto served = served_until_count(
+      [](const NginxBalancer::Served& s) { return s.method == "POST" && s.uri == "/login" && s.status == 303; }, 1);
+  auto failures = posts_by_node(served, "/login", 200);
+  auto refusals = posts_by_node(served, "/login", 429);
+  int total = 0;
+  for (const auto& [node, n] : failures) total += n;
+  EXPECT_EQ(total, 10) << describe(failures);
+  EXPECT_GT(failures.size(), 1u) << "the failures must be spread over several nodes: " << describe(failures);
+  EXPECT_LT(largest(failures), 10) << "one node saw them all: " << describe(failures);
+  EXPECT_EQ(refusals.size(), static_cast<size_t>(kNodes)) << "every node must refuse: " << describe(refusals);
+  std::printf("[ multinode ] wrong passwords by node: %s; refusals: %s\n", describe(failures).c_str(),
+              describe(refusals).c_str());
+}
+
+// The same for a guest's receipt number and wrong access codes, at both doors that check one.
+TEST_F(MultiNode, WrongAccessCodesOnDifferentNodesAddUpAndPauseThatReceiptOnEveryNode) {
+  std::string code, receipt;
+  {
+    HttpClient guest(lb());
+    receipt = submit_risai_as_guest(guest, &code);
+    ASSERT_FALSE(receipt.empty());
+    ASSERT_FALSE(code.empty());
+  }
+  HttpClient c(lb());
+  Reply form = c.get("/status");
+  ASSERT_EQ(form.status, 200);
+  for (int i = 0; i < 10; ++i) {  // consecutive POSTs: each on the next node
+    Reply r = c.post_form(
+        "/status", {{"csrf", csrf_of(form.body)}, {"receipt", receipt}, {"code", "0000000" + std::to_string(i)}});
+    ASSERT_EQ(r.status, 200) << "failure " << i;
+  }
+  for (int i = 0; i < kNodes; ++i) {
+    Reply right = c.post_form("/status", {{"csrf", csrf_of(form.body)}, {"receipt", receipt}, {"code", code}});
+    EXPECT_EQ(right.status, 429) << "right code, try " << i;
+    EXPECT_NE(right.body.find("確認コードの誤りが続いたため"), std::string::npos) << "try " << i;
+  }
+  Reply correct = c.post_form("/status/correct", {{"csrf", csrf_of(form.body)}, {"receipt", receipt}, {"code", code}});
+  EXPECT_EQ(correct.status, 429) << "the correction door shares the counter";
+
+  auto served = served_until_count(
+      [](const NginxBalancer::Served& s) { return s.method == "POST" && s.uri == "/status/correct"; }, 1);
+  auto failures = posts_by_node(served, "/status", 200);
+  auto refusals = posts_by_node(served, "/status", 429);
+  int total = 0;
+  for (const auto& [node, n] : failures) total += n;
+  EXPECT_EQ(total, 10) << describe(failures);
+  EXPECT_GT(failures.size(), 1u) << "the failures must be spread over several nodes: " << describe(failures);
+  EXPECT_LT(largest(failures), 10) << "one node saw them all: " << describe(failures);
+  EXPECT_EQ(refusals.size(), static_cast<size_t>(kNodes)) << "every node must refuse: " << describe(refusals);
+  std::printf("[ multinode ] wrong access codes by node: %s; refusals: %s\n", describe(failures).c_str(),
+              describe(refusals).c_str());
 }
 
 // ---- a node killed mid-load ----------------------------------------------------------------
