@@ -25,6 +25,7 @@
 #include "support/madoguchi_fixture.h"
 #include "support/nginx_balancer.h"
 #include "support/pg_test_database.h"
+#include "support/smtp_sink.h"
 
 namespace madoguchi::test {
 namespace {
@@ -189,7 +190,10 @@ class MultiNode : public ::testing::Test {
       GTEST_SKIP() << "several nodes need the PostgreSQL store: run integration_tests_postgres";
     }
     // Never started itself: it creates the database and the config file, and runs the CLI.
-    db_ = std::make_unique<MadoguchiServer>();
+    // Every node sends e-mail notices to the same sink, each looking every second: a notice
+    // sent twice, or by no one, shows in what the sink received.
+    sink_ = std::make_unique<SmtpSink>();
+    db_ = std::make_unique<MadoguchiServer>("mail_smtp = \"" + sink_->url() + "\"\nmail_interval_seconds = 1\n");
     ASSERT_EQ(db_->cli("migrate"), 0);
     const std::string config = (db_->dir() / "madoguchi.toml").string();
     // Started from this thread, one after another: ServerProcess asks the kernel to kill the
@@ -240,6 +244,7 @@ class MultiNode : public ::testing::Test {
     }
   }
 
+  std::unique_ptr<SmtpSink> sink_;
   std::unique_ptr<MadoguchiServer> db_;
   ServerProcess nodes_[kNodes];
   std::unique_ptr<NginxBalancer> nginx_;
@@ -248,7 +253,7 @@ class MultiNode : public ::testing::Test {
 // ---- a resident and staff through nginx ----------------------------------------------------
 
 TEST_F(MultiNode, ResidentJourneyWhoseRequestsLandOnDifferentNodesAndStaffApproval) {
-  ASSERT_TRUE(db_->add_resident("hanako", "resident-password-1", "髙橋 一郎"));
+  ASSERT_TRUE(db_->add_resident("hanako", "resident-password-1", "髙橋 一郎", R"({"email":"hanako@example.jp"})"));
   ASSERT_TRUE(db_->add_staff("kodomo1", "staff-password-01", "子育て 担当", "kodomo", "tanto"));
   ASSERT_TRUE(db_->add_staff("kodomo2", "staff-password-02", "子育て 係長", "kodomo", "kakaricho"));
   ASSERT_TRUE(db_->add_staff("kodomo3", "staff-password-03", "子育て 課長", "kodomo", "kacho"));
@@ -368,6 +373,24 @@ TEST_F(MultiNode, ResidentJourneyWhoseRequestsLandOnDifferentNodesAndStaffApprov
   for (const char* what : {"申請", "修正依頼", "再申請", "承認(担当)", "承認(係長)", "決定(課長)"}) {
     EXPECT_NE(status.body.find(what), std::string::npos) << what;
   }
+
+  // Three nodes deliver the outbox every second; the resident gets each notice once:
+  // received, correction requested, decided (the intermediate approvals send none).
+  auto mails = sink_->wait_for(3);
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));  // two more rounds on every node
+  mails = sink_->received();
+  ASSERT_EQ(mails.size(), 3u) << "a notice lost or sent twice";
+  const std::vector<std::string> subjects = {"【窓口】申請を受け付けました(受付番号 " + receipt + ")",
+                                             "【窓口】申請内容の修正をお願いします(受付番号 " + receipt + ")",
+                                             "【窓口】申請の審査が終わりました(受付番号 " + receipt + ")"};
+  std::set<std::string> got, ids;
+  for (const auto& m : mails) {
+    EXPECT_EQ(m.rcpt_to, std::vector<std::string>{"hanako@example.jp"});
+    got.insert(m.subject());
+    ids.insert(m.header("Message-ID"));
+  }
+  EXPECT_EQ(got, std::set<std::string>(subjects.begin(), subjects.end()));
+  EXPECT_EQ(ids.size(), 3u);
 }
 
 // ---- two staff, two nodes, one case, one moment --------------------------------------------
@@ -584,7 +607,7 @@ TEST_F(MultiNode, KillingANodeMidLoadLosesNoAcknowledgedSubmissionAndTheOthersKe
       while (!stop) {
         Journey j = guest_journey(lb());
         if (j.acknowledged) ++acks;
-        if (j.started.time_since_epoch().count() > killed_at.load()) ++done_after_kill;
+        if (j.acknowledged && j.started.time_since_epoch().count() > killed_at.load()) ++done_after_kill;
         std::lock_guard lock(mu);
         journeys.push_back(std::move(j));
       }
@@ -611,27 +634,36 @@ TEST_F(MultiNode, KillingANodeMidLoadLosesNoAcknowledgedSubmissionAndTheOthersKe
   std::string error;
   std::set<std::string> stored = stored_receipts(db_->store_url(), &error);
   ASSERT_TRUE(error.empty()) << error;
-  int acknowledged = 0, after_kill = 0, failed_in_flight = 0;
+  int acknowledged = 0, after_kill = 0, failed_in_flight = 0, stale_connection = 0;
   for (const Journey& j : journeys) {
     if (j.acknowledged) {
       ++acknowledged;
       EXPECT_EQ(stored.count(j.receipt), 1u) << "acknowledged but lost: " << j.receipt;
     }
     if (j.started > kill_time) {
-      // The survivors serve: nothing started after the kill fails.
+      // The survivors serve what started after the kill. The one exception is a POST nginx
+      // wrote, in the moment after the kill, on an idle keep-alive connection to the victim
+      // that it had not yet seen close: nginx cannot know the node did not act on it, so it
+      // answers 502 instead of retrying (docs/operations.md). It marks the node down at that
+      // first failure, so this can only happen right after the kill.
       ++after_kill;
-      EXPECT_TRUE(j.error.empty() && j.acknowledged) << "started after the kill: " << j.error;
+      if (!(j.error.empty() && j.acknowledged)) {
+        ++stale_connection;
+        EXPECT_NE(j.error.find("-> 502"), std::string::npos) << "started after the kill: " << j.error;
+        EXPECT_LT(j.ended - kill_time, std::chrono::seconds(2)) << "started after the kill: " << j.error;
+      }
     } else if (!j.error.empty()) {
       // Only a request that was on the killed node at that moment may fail (a 502).
       ++failed_in_flight;
       EXPECT_GT(j.ended, kill_time) << "failed before the kill: " << j.error;
     }
   }
-  EXPECT_GE(after_kill, kJourneysAfterKill);
+  EXPECT_GE(after_kill - stale_connection, kJourneysAfterKill);
+  EXPECT_LE(stale_connection, kThreads) << "more than one stale connection per client at the kill";
   EXPECT_LE(acknowledged, static_cast<int>(stored.size()));
   std::printf("[ multinode ] %zu journeys, %d acknowledged, %zu stored, %d started after the kill, "
-              "%d cut off by it\n",
-              journeys.size(), acknowledged, stored.size(), after_kill, failed_in_flight);
+              "%d cut off by it, %d sent on a stale connection\n",
+              journeys.size(), acknowledged, stored.size(), after_kill, failed_in_flight, stale_connection);
 
   // nginx's side: the only errors are requests the victim took and never answered (502;
   // nginx does not hand a POST that reached a node to another one). The survivors answered
@@ -644,7 +676,7 @@ TEST_F(MultiNode, KillingANodeMidLoadLosesNoAcknowledgedSubmissionAndTheOthersKe
     EXPECT_EQ(s.status, 502) << s.method << " " << s.uri << " via " << s.upstream;
     EXPECT_EQ(s.upstream, victim_addr) << s.method << " " << s.uri << " answered " << s.status;
   }
-  EXPECT_EQ(bad_gateway, failed_in_flight);
+  EXPECT_EQ(bad_gateway, failed_in_flight + stale_connection);
 
   // Both survivors took submissions after the kill; the victim's port is closed.
   for (int i = 0; i < kNodes; ++i) {
