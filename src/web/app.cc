@@ -105,12 +105,19 @@ Json base_view(App& app, const Visitor& v, const http::Request& req) {
     view["session_remaining"] = std::max<int64_t>(0, v.session->expires_at - unix_now());
     view["session_warn"] = app.config.session_warning_seconds;
   }
+  // A language link shows this same page in another language: the same path and query (a
+  // search, a filter, where a login or a change link returns to), with only ?lang= replaced.
+  std::string kept_query;
+  for (const auto& [name, value] : req.query) {
+    if (name == "lang") continue;
+    kept_query += http::percent_encode(name) + "=" + http::percent_encode(value) + "&";
+  }
   Json langs = Json::array();
   for (const auto& id : Locales::ids()) {
     langs.push_back({{"id", id},
                      {"name", app.locales.t(id, "lang.self")},
                      {"html_lang", Locales::html_lang(id)},
-                     {"href", req.path + "?lang=" + id},
+                     {"href", req.path + "?" + kept_query + "lang=" + id},
                      {"current", id == v.locale}});
   }
   view["languages"] = langs;

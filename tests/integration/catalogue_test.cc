@@ -76,6 +76,28 @@ TEST(Catalogue, SearchIgnoresWidthAndKanaDifferences) {
   EXPECT_FALSE(lists(none, "jidou-teate"));
 }
 
+// The language switch shows the same page in another language: a search or a filter is
+// kept, only ?lang= changes (the e2e suite follows every link on every page it visits).
+TEST(Catalogue, LanguageLinksKeepTheSearchAndTheFilter) {
+  MadoguchiServer server;
+  ASSERT_TRUE(server.start()) << server.output();
+  HttpClient c(server.port());
+  const std::string q = http::percent_encode("りさい");
+  Reply ja = c.get("/?q=" + q + "&lang=ja");
+  ASSERT_EQ(ja.status, 200);
+  const std::string en_link = "href=\"/?q=" + q + "&amp;lang=en\"";
+  ASSERT_NE(ja.body.find(en_link), std::string::npos) << ja.body;
+  EXPECT_NE(ja.body.find("href=\"/?q=" + q + "&amp;lang=ko\""), std::string::npos);
+  Reply en = c.get("/?q=" + q + "&lang=en");
+  EXPECT_NE(en.body.find("<html lang=\"en\""), std::string::npos);
+  EXPECT_TRUE(lists(en, "risai"));
+  EXPECT_FALSE(lists(en, "juminhyo"));
+  // A filter too, and the page's own ?lang= is not repeated.
+  Reply childcare = c.get("/?category=childcare&lang=en");
+  EXPECT_NE(childcare.body.find("href=\"/?category=childcare&amp;lang=ja-easy\""), std::string::npos);
+  EXPECT_EQ(childcare.body.find("lang=en&amp;lang"), std::string::npos);
+}
+
 TEST(Catalogue, ProcedurePageSaysWhatItIsAndWhoCanStartIt) {
   MadoguchiServer server;
   ASSERT_TRUE(server.add_resident("misaki", "resident-password-1", "佐藤 美咲"));

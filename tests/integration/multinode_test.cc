@@ -191,7 +191,9 @@ class MultiNode : public ::testing::Test {
     }
     // Never started itself: it creates the database and the config file, and runs the CLI.
     // Every node sends e-mail notices to the same sink, each looking every second: a notice
-    // sent twice, or by no one, shows in what the sink received.
+    // sent by no one, or by two nodes one after the other, shows in what the sink received.
+    // (Two nodes leasing the same row at the same instant is a race this test rarely hits;
+    // OutboxTest.NodesDeliveringAtOnceSendEachMessageOnce forces it.)
     sink_ = std::make_unique<SmtpSink>();
     db_ = std::make_unique<MadoguchiServer>("mail_smtp = \"" + sink_->url() + "\"\nmail_interval_seconds = 1\n");
     ASSERT_EQ(db_->cli("migrate"), 0);
