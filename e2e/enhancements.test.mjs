@@ -1,12 +1,13 @@
 // The JavaScript enhancements of issue 5, in a real browser: repeating-group rows added and
-// removed without a round trip, the address filled from the postal code, and the session
+// removed without a round trip, the address filled from the postal code, the character
+// counter under a textarea, and the session
 // timeout warning whose button extends the session. Every page also passes the auditor
 // (axe with WCAG 2.1 A/AA, no console errors …) with the enhancement active.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from './support/server.mjs';
 import { launchBrowser, openPage, writeReport } from './support/browser.mjs';
-import { jidouAnswers, fillPage, clickAndWait, signIn } from './support/journeys.mjs';
+import { jidouAnswers, risaiAnswers, fillPage, clickAndWait, signIn } from './support/journeys.mjs';
 
 let srv, browser;
 const log = [];
@@ -176,6 +177,50 @@ test('the postal code fills the address, never over what the resident typed', { 
     auditor.assertEveryPageChecked();
   } finally {
     log.push('# postal', ...auditor.log);
+    await auditor.close();
+    await context.close();
+  }
+});
+
+test('a textarea counts characters as the server does, and the server still has the last word', { timeout: 120_000 }, async () => {
+  const { context, page, auditor } = await openPage(browser, { width: 360, name: 'enh-counter' });
+  try {
+    auditor.expectedLang = 'ja';
+    await page.goto(`${srv.base}/procedures/risai`);
+    await auditor.check('procedure page');
+    await clickAndWait(page, page.locator('button.m-button--start'));
+    const answers = risaiAnswers().filter(([k]) => k !== 'f.damage_description');
+    for (let i = 0; i < 12 && !(await page.locator(sel('f.damage_description')).count()); ++i) {
+      await auditor.check(`form page ${page.url().split('/').pop()}`);
+      await fillPage(page, answers);
+      await clickAndWait(page, page.locator('button[value=next]'));
+    }
+    const area = page.locator(sel('f.damage_description'));
+    assert.equal(await area.count(), 1, 'the page with the damage description');
+    const counter = page.locator('#f-damage_description-counter');
+    const shown = () => counter.locator('[aria-hidden=true]').innerText();
+    assert.equal(await shown(), '0 / 800', 'the counter starts from what is there');
+    assert.match(await area.getAttribute('aria-describedby'), /(^| )f-damage_description-counter$/, 'the counter describes the field');
+    // Code points, as the server counts: 𠮷 (two UTF-16 units) is one character, a line break one.
+    await area.fill('𠮷田の家\n屋根');
+    assert.equal(await shown(), '7 / 800');
+    // Screen readers hear the count after a pause, not at every key.
+    await page.waitForFunction(() => document.querySelector('#f-damage_description-counter [aria-live]').textContent === '7 / 800');
+    await auditor.check('damage page with the counter', { shot: 'enh-counter' });
+    // Over the limit: the counter says so, and the server refuses with the count, keeping the text.
+    const long = 'あ'.repeat(801);
+    await area.fill(long);
+    assert.equal(await shown(), '801 / 800');
+    assert.ok(await counter.evaluate((e) => e.classList.contains('m-counter--over')), 'marked as over the limit');
+    await fillPage(page, answers);
+    await clickAndWait(page, page.locator('button[value=next]'));
+    assert.match(await page.locator('.m-error-summary').innerText(), /800文字以内で入力してください\(入力文字数801文字\)/);
+    assert.equal(await page.locator(sel('f.damage_description')).inputValue(), long, 'what was typed is kept');
+    assert.equal(await shown(), '801 / 800', 'the counter counts what came back');
+    await auditor.check('damage page, too long');
+    auditor.assertEveryPageChecked();
+  } finally {
+    log.push('# counter', ...auditor.log);
     await auditor.close();
     await context.close();
   }
