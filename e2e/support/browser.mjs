@@ -150,6 +150,7 @@ export class Auditor {
         .slice(0, 5).map((e) => `${e.tagName.toLowerCase()}.${e.className} right=${Math.round(e.getBoundingClientRect().right)}`), this.width);
       problems.push(`horizontal scrolling at ${this.width}px: scrollWidth ${layout.scrollWidth} (${wide.join('; ')})`);
     }
+    problems.push(...await this.formStructure());
     problems.push(...await this.readable());
     problems.push(...await this.touchTargets());
     problems.push(...await this.languageSwitch(url));
@@ -193,6 +194,46 @@ export class Auditor {
     // them all in one run instead of one failure at a time.
     if (problems.length && process.env.E2E_COLLECT) console.error(`COLLECT ${this.width} ${label} ${url}\n${problems.join('\n')}`);
     else if (problems.length) throw new Error(`page "${label}" (${url}) failed its checks:\n${problems.join('\n')}`);
+  }
+
+  // GOV.UK's form patterns, as structure: every hint and error message is read with its field
+  // (its id is in the field's aria-describedby), every aria-describedby names an element that
+  // exists, every radio and checkbox sits in a fieldset whose legend asks the question, and an
+  // error summary comes before the form, with a link per message whose target exists.
+  async formStructure() {
+    return this.page.evaluate(() => {
+      const out = [];
+      const main = document.querySelector('main');
+      if (!main) return ['no <main>'];
+      const described = new Set();
+      for (const e of document.querySelectorAll('[aria-describedby]')) {
+        for (const id of e.getAttribute('aria-describedby').split(/\s+/).filter(Boolean)) {
+          described.add(id);
+          if (!document.getElementById(id)) out.push(`aria-describedby of ${e.tagName.toLowerCase()}#${e.id} names a missing #${id}`);
+        }
+      }
+      for (const e of main.querySelectorAll('.m-hint, .m-error-message')) {
+        if (!e.id) out.push(`a ${e.className} without an id (a field cannot point to it)`);
+        else if (!described.has(e.id)) out.push(`#${e.id} (${e.className}) is not in any field's aria-describedby`);
+      }
+      for (const e of main.querySelectorAll('input[type=radio], input[type=checkbox]')) {
+        const legend = e.closest('fieldset')?.querySelector(':scope > legend');
+        if (!legend || !legend.textContent.trim()) out.push(`${e.type} ${e.name} is not in a fieldset with a legend`);
+      }
+      const summary = main.querySelector('.m-error-summary');
+      const messages = main.querySelectorAll('.m-error-message');
+      if (messages.length && !summary) out.push(`${messages.length} error messages and no error summary`);
+      if (summary) {
+        const first = main.querySelector('form');
+        if (first && !(summary.compareDocumentPosition(first) & Node.DOCUMENT_POSITION_FOLLOWING)) out.push('the error summary is not before the form');
+        const links = [...summary.querySelectorAll('a[href^="#"]')];
+        if (links.length < messages.length) out.push(`${messages.length} error messages but ${links.length} links in the summary`);
+        for (const a of links) {
+          if (!document.getElementById(decodeURIComponent(a.getAttribute('href').slice(1)))) out.push(`error summary link ${a.getAttribute('href')} has no target`);
+        }
+      }
+      return out;
+    });
   }
 
   // Text size: every piece of visible text in <main> — and the body-text elements p, li, dt, dd,
