@@ -106,7 +106,8 @@ Result<Session> create_session(store::Transaction& tx, std::optional<int64_t> ac
   s.token_hash = sha256_hex(*token);
   s.account_id = account_id;
   s.csrf = random_token();
-  store::Value acc = account_id ? store::Value(*account_id) : store::Value(nullptr);
+  store::Value acc = nullptr;  // a guest's session
+  if (account_id) acc = *account_id;
   auto r = tx.exec(
       "INSERT INTO sessions (token_hash, account_id, csrf, created_at, last_seen, expires_at) "
       "VALUES (?, ?, ?, ?, ?, ?)",
@@ -159,7 +160,8 @@ Status delete_session(store::Transaction& tx, const std::string& token_hash) {
 
 Status move_drafts(store::Transaction& tx, const std::string& from_hash, const std::string& to_hash,
                    std::optional<int64_t> account_id) {
-  store::Value acc = account_id ? store::Value(*account_id) : store::Value(nullptr);
+  store::Value acc = nullptr;  // a guest's session
+  if (account_id) acc = *account_id;
   return tx.exec("UPDATE drafts SET session_hash = ?, account_id = COALESCE(?, account_id) WHERE session_hash = ?",
                  {to_hash, acc, from_hash})
       .status();
