@@ -476,6 +476,22 @@ int largest(const std::map<std::string, int>& by_node) {
   return m;
 }
 
+// Ten failed POSTs to `uri` spread over several nodes (none saw them all), and the refusals
+// that followed answered by every node: what only a counter shared in the database gives.
+void expect_failures_spread_and_refused_everywhere(const std::vector<NginxBalancer::Served>& served,
+                                                   const std::string& uri, const char* what) {
+  auto failures = posts_by_node(served, uri, 200);
+  auto refusals = posts_by_node(served, uri, 429);
+  int total = 0;
+  for (const auto& [node, n] : failures) total += n;
+  EXPECT_EQ(total, 10) << describe(failures);
+  EXPECT_GT(failures.size(), 1u) << "the failures must be spread over several nodes: " << describe(failures);
+  EXPECT_LT(largest(failures), 10) << "one node saw them all: " << describe(failures);
+  EXPECT_EQ(refusals.size(), static_cast<size_t>(kNodes)) << "every node must refuse: " << describe(refusals);
+  std::printf("[ multinode ] %s by node: %s; refusals: %s\n", what, describe(failures).c_str(),
+              describe(refusals).c_str());
+}
+
 // Ten wrong passwords, each answered by whichever node nginx picked: no node saw ten, so only
 // a counter shared in the database can refuse the right password afterwards, on every node.
 TEST_F(MultiNode, WrongPasswordsOnDifferentNodesAddUpAndPauseThatLoginOnEveryNode) {
@@ -497,16 +513,7 @@ TEST_F(MultiNode, WrongPasswordsOnDifferentNodesAddUpAndPauseThatLoginOnEveryNod
 
   auto served = served_until_count(
       [](const NginxBalancer::Served& s) { return s.method == "POST" && s.uri == "/login" && s.status == 303; }, 1);
-  auto failures = posts_by_node(served, "/login", 200);
-  auto refusals = posts_by_node(served, "/login", 429);
-  int total = 0;
-  for (const auto& [node, n] : failures) total += n;
-  EXPECT_EQ(total, 10) << describe(failures);
-  EXPECT_GT(failures.size(), 1u) << "the failures must be spread over several nodes: " << describe(failures);
-  EXPECT_LT(largest(failures), 10) << "one node saw them all: " << describe(failures);
-  EXPECT_EQ(refusals.size(), static_cast<size_t>(kNodes)) << "every node must refuse: " << describe(refusals);
-  std::printf("[ multinode ] wrong passwords by node: %s; refusals: %s\n", describe(failures).c_str(),
-              describe(refusals).c_str());
+  expect_failures_spread_and_refused_everywhere(served, "/login", "wrong passwords");
 }
 
 // The same for a guest's receipt number and wrong access codes, at both doors that check one.
@@ -536,16 +543,7 @@ TEST_F(MultiNode, WrongAccessCodesOnDifferentNodesAddUpAndPauseThatReceiptOnEver
 
   auto served = served_until_count(
       [](const NginxBalancer::Served& s) { return s.method == "POST" && s.uri == "/status/correct"; }, 1);
-  auto failures = posts_by_node(served, "/status", 200);
-  auto refusals = posts_by_node(served, "/status", 429);
-  int total = 0;
-  for (const auto& [node, n] : failures) total += n;
-  EXPECT_EQ(total, 10) << describe(failures);
-  EXPECT_GT(failures.size(), 1u) << "the failures must be spread over several nodes: " << describe(failures);
-  EXPECT_LT(largest(failures), 10) << "one node saw them all: " << describe(failures);
-  EXPECT_EQ(refusals.size(), static_cast<size_t>(kNodes)) << "every node must refuse: " << describe(refusals);
-  std::printf("[ multinode ] wrong access codes by node: %s; refusals: %s\n", describe(failures).c_str(),
-              describe(refusals).c_str());
+  expect_failures_spread_and_refused_everywhere(served, "/status", "wrong access codes");
 }
 
 // ---- a node killed mid-load ----------------------------------------------------------------

@@ -18,21 +18,8 @@ namespace {
 
 using store::Value;
 
-class JobsTest : public ::testing::Test {
+class JobsTest : public test::MigratedStoreTest {
  protected:
-  void SetUp() override {
-    url_ = test::new_test_store_url(&dir_);
-    ASSERT_FALSE(url_.empty());
-    auto s = store::Store::open(url_);
-    ASSERT_TRUE(s.ok()) << s.status().message();
-    store_ = std::move(*s);
-    ASSERT_TRUE(store_->migrate().ok());
-  }
-  void TearDown() override {
-    store_.reset();
-    std::error_code ec;
-    if (!dir_.empty()) std::filesystem::remove_all(dir_, ec);
-  }
   void exec(const std::string& sql, const std::vector<Value>& params = {}) {
     Status s = store::with_write(*store_, [&](store::Transaction& tx) { return tx.exec(sql, params).status(); });
     ASSERT_TRUE(s.ok()) << sql << ": " << s.message();
@@ -47,9 +34,6 @@ class JobsTest : public ::testing::Test {
                 }).ok());
     return n;
   }
-  std::string url_;            // the store's URL, for tests that open it again as other nodes
-  std::filesystem::path dir_;  // SQLite: the temporary directory, removed at the end
-  std::unique_ptr<store::Store> store_;
 };
 
 // Each node is a Runner over its own Store::open(url) — its own connections (a pool on

@@ -48,22 +48,8 @@ private:
   std::vector<std::string> ids_;
 };
 
-class OutboxTest : public ::testing::Test {
+class OutboxTest : public test::MigratedStoreTest {
 protected:
-  void SetUp() override {
-    url_ = test::new_test_store_url(&dir_);
-    ASSERT_FALSE(url_.empty());
-    auto s = store::Store::open(url_);
-    ASSERT_TRUE(s.ok()) << s.status().message();
-    store_ = std::move(*s);
-    ASSERT_TRUE(store_->migrate().ok());
-  }
-  void TearDown() override {
-    store_.reset();
-    std::error_code ec;
-    if (!dir_.empty())
-      std::filesystem::remove_all(dir_, ec);
-  }
   Status add(const Message &m, int64_t now) {
     return store::with_write(
         *store_, [&](store::Transaction &tx) { return enqueue(tx, m, now); });
@@ -93,9 +79,6 @@ protected:
         }).ok());
     return out;
   }
-  std::string url_;
-  std::filesystem::path dir_;
-  std::unique_ptr<store::Store> store_;
 };
 
 TEST_F(OutboxTest, OnlyOnePlainAddressAndAOneLineSubjectAreAccepted) {

@@ -71,4 +71,27 @@ inline std::unique_ptr<store::Store> open_test_store() {
   return std::make_unique<TempDirStore>(std::move(*s), dir);
 }
 
+// A fixture with a new, migrated store (store_), its URL (url_, for tests that open it again,
+// as other nodes would) and, on SQLite, its temporary directory, removed at the end.
+class MigratedStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    url_ = new_test_store_url(&dir_);
+    ASSERT_FALSE(url_.empty());
+    auto s = store::Store::open(url_);
+    ASSERT_TRUE(s.ok()) << s.status().message();
+    store_ = std::move(*s);
+    ASSERT_TRUE(store_->migrate().ok());
+  }
+  void TearDown() override {
+    store_.reset();
+    std::error_code ec;
+    if (!dir_.empty()) std::filesystem::remove_all(dir_, ec);
+  }
+
+  std::string url_;
+  std::filesystem::path dir_;
+  std::unique_ptr<store::Store> store_;
+};
+
 }  // namespace madoguchi::test
