@@ -23,7 +23,7 @@ namespace madoguchi::jobs {
 // The number of years a procedure's closed applications are kept; 0 = kept
 // until a period is set. From the definition's retention_years, else the
 // deployment's configured default.
-using RetentionYears = std::function<int(const std::string &procedure_id)>;
+using RetentionYears = std::function<int(const std::string& procedure_id)>;
 
 // The first JST date on which a case closed at `closed_at` (unix seconds) may
 // be deleted under a period of `years` (> 0).
@@ -31,8 +31,6 @@ Date retention_ends(int64_t closed_at, int years);
 
 // Deletes at most `limit` applications whose retention ended on or before
 // `now`'s JST date; returns how many. A write transaction.
-Result<int64_t> apply_retention(store::Transaction &tx,
-                                const RetentionYears &years_for, int64_t now,
-                                int limit);
+Result<int64_t> apply_retention(store::Transaction& tx, const RetentionYears& years_for, int64_t now, int limit);
 
-} // namespace madoguchi::jobs
+}  // namespace madoguchi::jobs

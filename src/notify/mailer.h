@@ -12,22 +12,21 @@
 namespace madoguchi::notify {
 
 class Mailer {
-public:
+ public:
   virtual ~Mailer() = default;
   // Hands `m` to the mail system. Ok means the relay accepted it (it may still
   // bounce later); an error means it was not accepted and may be tried again.
   // `message_id` is unique per outbox row, so a retry after an unknown outcome
   // carries the same Message-ID and the relay or the reader's client can see it
   // is the same message.
-  virtual Status send(const Message &m, const std::string &message_id) = 0;
+  virtual Status send(const Message& m, const std::string& message_id) = 0;
 };
 
 struct SmtpOptions {
-  std::string url; // smtp://host:port (smtps:// for implicit TLS); STARTTLS is
-                   // used when offered
-  std::string
-      from; // the envelope and From: address, e.g. no-reply@city.example.jp
-  std::string from_name; // the From: display name, e.g. the ward's name (UTF-8)
+  std::string url;        // smtp://host:port (smtps:// for implicit TLS); STARTTLS is
+                          // used when offered
+  std::string from;       // the envelope and From: address, e.g. no-reply@city.example.jp
+  std::string from_name;  // the From: display name, e.g. the ward's name (UTF-8)
   long timeout_seconds = 30;
 };
 
@@ -38,8 +37,7 @@ std::unique_ptr<Mailer> smtp_mailer(SmtpOptions options);
 
 // The message text an SMTP backend sends (headers, blank line, body), exposed
 // for tests. `date` is the Date: header's value.
-std::string rfc5322_message(const Message &m, const SmtpOptions &o,
-                            const std::string &message_id,
-                            const std::string &date);
+std::string rfc5322_message(const Message& m, const SmtpOptions& o, const std::string& message_id,
+                            const std::string& date);
 
-} // namespace madoguchi::notify
+}  // namespace madoguchi::notify

@@ -22,13 +22,12 @@ namespace madoguchi::web {
 // and `a` belongs to a resident account whose profile holds a valid e-mail
 // address; otherwise does nothing (guests and residents without an address
 // follow their application on the site).
-Status queue_notice(App &app, store::Transaction &tx,
-                    const applications::Application &a, const std::string &kind,
+Status queue_notice(App& app, store::Transaction& tx, const applications::Application& a, const std::string& kind,
                     int64_t now);
 
 // The notice that fits the status an application has after a staff action:
 // "correction", "decided", or "" (nothing the resident needs to be told:
 // assigned, an intermediate approval, completed).
-std::string notice_after_action(const std::string &new_status);
+std::string notice_after_action(const std::string& new_status);
 
-} // namespace madoguchi::web
+}  // namespace madoguchi::web

@@ -18,39 +18,35 @@ namespace {
 
 // Signs in, applies for 住民票 and returns the receipt number ("" with a test
 // failure).
-std::string apply(HttpClient &c, const std::string &login) {
+std::string apply(HttpClient& c, const std::string& login) {
   if (!sign_in(c, login, "resident-password-1")) {
     ADD_FAILURE() << "sign-in of " << login;
     return "";
   }
   Reply proc = c.get("/procedures/juminhyo");
-  Reply start =
-      c.post_form("/procedures/juminhyo/start", {{"csrf", csrf_of(proc.body)}});
+  Reply start = c.post_form("/procedures/juminhyo/start", {{"csrf", csrf_of(proc.body)}});
   if (start.status != 303) {
     ADD_FAILURE() << "start: " << start.status;
     return "";
   }
   std::string trace, body;
-  std::string check = walk_to_check(c, location_of(start),
-                                    juminhyo_answers("1"), &trace, &body);
+  std::string check = walk_to_check(c, location_of(start), juminhyo_answers("1"), &trace, &body);
   if (check.empty()) {
     ADD_FAILURE() << trace << "\n" << body;
     return "";
   }
   Reply summary = c.get(check);
-  Reply posted = c.post_form(post_action_of(summary.body),
-                             {{"csrf", csrf_of(summary.body)}});
+  Reply posted = c.post_form(post_action_of(summary.body), {{"csrf", csrf_of(summary.body)}});
   Reply done = c.get(location_of(posted));
   std::smatch m;
-  if (!std::regex_search(done.body, m,
-                         std::regex(R"re(id="receipt-number">([^<]+)<)re"))) {
+  if (!std::regex_search(done.body, m, std::regex(R"re(id="receipt-number">([^<]+)<)re"))) {
     ADD_FAILURE() << "no receipt number: " << done.body;
     return "";
   }
   return m[1];
 }
 
-std::string config_for(const SmtpSink &sink) {
+std::string config_for(const SmtpSink& sink) {
   return "mail_smtp = \"" + sink.url() +
          "\"\n"
          "mail_from = \"no-reply@city.example.jp\"\n"
@@ -62,42 +58,31 @@ std::string config_for(const SmtpSink &sink) {
 TEST(Notices, AResidentIsToldOfReceiptCorrectionAndDecisionInTheirLanguage) {
   SmtpSink sink;
   MadoguchiServer server(config_for(sink));
-  ASSERT_TRUE(server.add_resident("misaki", "resident-password-1", "佐藤 美咲",
-                                  R"({"email":"Misaki@Example.jp"})"));
-  ASSERT_TRUE(server.add_staff("kumin1", "staff-password-01", "区民 担当",
-                               "kuminka", "tanto"));
+  ASSERT_TRUE(server.add_resident("misaki", "resident-password-1", "佐藤 美咲", R"({"email":"Misaki@Example.jp"})"));
+  ASSERT_TRUE(server.add_staff("kumin1", "staff-password-01", "区民 担当", "kuminka", "tanto"));
   ASSERT_TRUE(server.start()) << server.output();
 
   HttpClient resident(server.port());
   ASSERT_EQ(resident.get("/?lang=en").status,
-            200); // the resident reads English
+            200);  // the resident reads English
   const std::string receipt = apply(resident, "misaki");
   ASSERT_FALSE(receipt.empty());
 
   auto mails = sink.wait_for(1);
   ASSERT_EQ(mails.size(), 1u) << server.output();
-  const ReceivedMail &received = mails[0];
+  const ReceivedMail& received = mails[0];
   EXPECT_EQ(received.mail_from, "no-reply@city.example.jp");
   ASSERT_EQ(received.rcpt_to.size(), 1u);
-  EXPECT_EQ(received.rcpt_to[0], "Misaki@Example.jp")
-      << "the profile's address";
-  EXPECT_EQ(received.subject(),
-            "Your application has been received (reference " + receipt + ")");
-  EXPECT_NE(received.header("From").find("<no-reply@city.example.jp>"),
-            std::string::npos);
-  EXPECT_NE(received.header("Message-ID").find("@city.example.jp>"),
-            std::string::npos);
+  EXPECT_EQ(received.rcpt_to[0], "Misaki@Example.jp") << "the profile's address";
+  EXPECT_EQ(received.subject(), "Your application has been received (reference " + receipt + ")");
+  EXPECT_NE(received.header("From").find("<no-reply@city.example.jp>"), std::string::npos);
+  EXPECT_NE(received.header("Message-ID").find("@city.example.jp>"), std::string::npos);
   const std::string body = received.body();
-  EXPECT_NE(body.find("Reference number: " + receipt), std::string::npos)
-      << body;
-  EXPECT_NE(
-      body.find("https://madoguchi.city.example.jp/applications/" + receipt),
-      std::string::npos)
-      << body;
+  EXPECT_NE(body.find("Reference number: " + receipt), std::string::npos) << body;
+  EXPECT_NE(body.find("https://madoguchi.city.example.jp/applications/" + receipt), std::string::npos) << body;
   EXPECT_NE(body.find("Expected decision by: "), std::string::npos) << body;
-  for (const char *answer : {"佐藤", "美咲", "蒲田", "5744", "旅券センター"}) {
-    EXPECT_EQ(body.find(answer), std::string::npos)
-        << "an answer in the e-mail: " << answer;
+  for (const char* answer : {"佐藤", "美咲", "蒲田", "5744", "旅券センター"}) {
+    EXPECT_EQ(body.find(answer), std::string::npos) << "an answer in the e-mail: " << answer;
     EXPECT_EQ(received.subject().find(answer), std::string::npos) << answer;
   }
 
@@ -106,36 +91,22 @@ TEST(Notices, AResidentIsToldOfReceiptCorrectionAndDecisionInTheirLanguage) {
   ASSERT_TRUE(sign_in(staff, "kumin1", "staff-password-01"));
   const std::string case_path = staff_case_path(staff, receipt);
   ASSERT_FALSE(case_path.empty());
-  ASSERT_EQ(
-      staff_act(staff, case_path, "correction", "電話番号をご確認ください。"),
-      303);
+  ASSERT_EQ(staff_act(staff, case_path, "correction", "電話番号をご確認ください。"), 303);
   mails = sink.wait_for(2);
   ASSERT_EQ(mails.size(), 2u) << server.output();
-  EXPECT_EQ(mails[1].subject(),
-            "Please correct your application (reference " + receipt + ")");
-  EXPECT_NE(mails[1].body().find(
-                "https://madoguchi.city.example.jp/applications/" + receipt),
-            std::string::npos);
-  EXPECT_EQ(mails[1].body().find("電話番号"), std::string::npos)
-      << "the staff message stays on the site";
+  EXPECT_EQ(mails[1].subject(), "Please correct your application (reference " + receipt + ")");
+  EXPECT_NE(mails[1].body().find("https://madoguchi.city.example.jp/applications/" + receipt), std::string::npos);
+  EXPECT_EQ(mails[1].body().find("電話番号"), std::string::npos) << "the staff message stays on the site";
 
-  ASSERT_EQ(
-      staff_act(staff, case_path, "reject", "本人確認ができませんでした。"),
-      303);
+  ASSERT_EQ(staff_act(staff, case_path, "reject", "本人確認ができませんでした。"), 303);
   mails = sink.wait_for(3);
   ASSERT_EQ(mails.size(), 3u) << server.output();
-  EXPECT_EQ(mails[2].subject(),
-            "A decision has been made on your application (reference " +
-                receipt + ")");
-  EXPECT_NE(mails[2].body().find("Result: "), std::string::npos)
-      << mails[2].body();
+  EXPECT_EQ(mails[2].subject(), "A decision has been made on your application (reference " + receipt + ")");
+  EXPECT_NE(mails[2].body().find("Result: "), std::string::npos) << mails[2].body();
   Reply metrics = resident.get("/metrics");
-  EXPECT_NE(metrics.body.find("\nmadoguchi_outbox_waiting 0\n"),
-            std::string::npos)
-      << metrics.body;
+  EXPECT_NE(metrics.body.find("\nmadoguchi_outbox_waiting 0\n"), std::string::npos) << metrics.body;
   std::set<std::string> ids;
-  for (const auto &m : mails)
-    ids.insert(m.header("Message-ID"));
+  for (const auto& m : mails) ids.insert(m.header("Message-ID"));
   EXPECT_EQ(ids.size(), 3u) << "each notice has its own Message-ID";
 }
 
@@ -143,10 +114,8 @@ TEST(Notices, NoneForResidentsWithoutAnAddressForGuestsOrWithMailOff) {
   SmtpSink sink;
   {
     MadoguchiServer server(config_for(sink));
-    ASSERT_TRUE(
-        server.add_resident("noaddr", "resident-password-1", "佐藤 美咲"));
-    ASSERT_TRUE(server.add_resident("ja", "resident-password-1", "佐藤 美咲",
-                                    R"({"email":"ja@example.jp"})"));
+    ASSERT_TRUE(server.add_resident("noaddr", "resident-password-1", "佐藤 美咲"));
+    ASSERT_TRUE(server.add_resident("ja", "resident-password-1", "佐藤 美咲", R"({"email":"ja@example.jp"})"));
     ASSERT_TRUE(server.start()) << server.output();
     HttpClient without(server.port());
     ASSERT_FALSE(apply(without, "noaddr").empty());
@@ -158,18 +127,14 @@ TEST(Notices, NoneForResidentsWithoutAnAddressForGuestsOrWithMailOff) {
     const std::string receipt = apply(ja, "ja");
     ASSERT_FALSE(receipt.empty());
     auto mails = sink.wait_for(1);
-    std::this_thread::sleep_for(
-        std::chrono::milliseconds(1500)); // one more delivery round
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // one more delivery round
     mails = sink.received();
     ASSERT_EQ(mails.size(), 1u);
     EXPECT_EQ(mails[0].rcpt_to.at(0), "ja@example.jp");
-    EXPECT_EQ(mails[0].subject(),
-              "【窓口】申請を受け付けました(受付番号 " + receipt + ")")
-        << "ja by default";
+    EXPECT_EQ(mails[0].subject(), "【窓口】申請を受け付けました(受付番号 " + receipt + ")") << "ja by default";
   }
-  MadoguchiServer off; // no mail_smtp
-  ASSERT_TRUE(off.add_resident("ja", "resident-password-1", "佐藤 美咲",
-                               R"({"email":"ja@example.jp"})"));
+  MadoguchiServer off;  // no mail_smtp
+  ASSERT_TRUE(off.add_resident("ja", "resident-password-1", "佐藤 美咲", R"({"email":"ja@example.jp"})"));
   ASSERT_TRUE(off.start()) << off.output();
   HttpClient ja(off.port());
   ASSERT_FALSE(apply(ja, "ja").empty());
@@ -178,8 +143,7 @@ TEST(Notices, NoneForResidentsWithoutAnAddressForGuestsOrWithMailOff) {
   ASSERT_EQ(off.cli("export --out -", "", &out), 0);
   const auto first = out.find("ja@example.jp");
   ASSERT_NE(first, std::string::npos) << "the profile holds it";
-  EXPECT_EQ(out.find("ja@example.jp", first + 1), std::string::npos)
-      << "nothing queued with mail off";
+  EXPECT_EQ(out.find("ja@example.jp", first + 1), std::string::npos) << "nothing queued with mail off";
 }
 
 // A relay that refuses for a moment: the notice stays in the outbox with the
@@ -189,27 +153,22 @@ TEST(Notices, ARefusedNoticeStaysQueuedWithTheRelaysAnswer) {
   SmtpSink sink;
   sink.refuse_next(1);
   MadoguchiServer server(config_for(sink));
-  ASSERT_TRUE(server.add_resident("misaki", "resident-password-1", "佐藤 美咲",
-                                  R"({"email":"misaki@example.jp"})"));
+  ASSERT_TRUE(server.add_resident("misaki", "resident-password-1", "佐藤 美咲", R"({"email":"misaki@example.jp"})"));
   ASSERT_TRUE(server.start()) << server.output();
   HttpClient c(server.port());
   ASSERT_FALSE(apply(c, "misaki").empty());
   std::this_thread::sleep_for(std::chrono::milliseconds(2500));
   EXPECT_TRUE(sink.received().empty());
   Reply metrics = c.get("/metrics");
-  EXPECT_NE(metrics.body.find("\nmadoguchi_outbox_waiting 1\n"),
-            std::string::npos)
-      << metrics.body;
+  EXPECT_NE(metrics.body.find("\nmadoguchi_outbox_waiting 1\n"), std::string::npos) << metrics.body;
   ASSERT_EQ(server.stop(), 0);
   std::string out;
   ASSERT_EQ(server.cli("export --out -", "", &out), 0);
-  EXPECT_NE(out.find("\"attempts\":1,"), std::string::npos)
-      << "one attempt recorded";
-  EXPECT_NE(out.find("\"last_error\":\"smtp: the relay answered 451"),
-            std::string::npos)
+  EXPECT_NE(out.find("\"attempts\":1,"), std::string::npos) << "one attempt recorded";
+  EXPECT_NE(out.find("\"last_error\":\"smtp: the relay answered 451"), std::string::npos)
       << "the relay's answer is kept for an operator";
   EXPECT_EQ(out.find("\"sent_at\":1"), std::string::npos) << "not marked sent";
 }
 
-} // namespace
-} // namespace madoguchi::test
+}  // namespace
+}  // namespace madoguchi::test

@@ -5,9 +5,8 @@
 // temporary failure (451), as a relay under load does.
 #pragma once
 
-#include <boost/asio.hpp>
-
 #include <atomic>
+#include <boost/asio.hpp>
 #include <chrono>
 #include <mutex>
 #include <string>
@@ -17,36 +16,31 @@
 namespace madoguchi::test {
 
 struct ReceivedMail {
-  std::string mail_from;            // the envelope sender, without <>
-  std::vector<std::string> rcpt_to; // the envelope recipients, without <>
-  std::string data;                 // headers and body as sent (dot-unstuffed)
-  std::string header(
-      const std::string &name) const; // the first header of that name, unfolded
-  std::string subject() const; // Subject: decoded from RFC 2047 UTF-8 B words
-  std::string body() const;    // the body, decoded from base64 when so declared
+  std::string mail_from;                              // the envelope sender, without <>
+  std::vector<std::string> rcpt_to;                   // the envelope recipients, without <>
+  std::string data;                                   // headers and body as sent (dot-unstuffed)
+  std::string header(const std::string& name) const;  // the first header of that name, unfolded
+  std::string subject() const;                        // Subject: decoded from RFC 2047 UTF-8 B words
+  std::string body() const;                           // the body, decoded from base64 when so declared
 };
 
 class SmtpSink {
-public:
-  SmtpSink(); // listening on an ephemeral port once constructed
+ public:
+  SmtpSink();  // listening on an ephemeral port once constructed
   ~SmtpSink();
-  SmtpSink(const SmtpSink &) = delete;
-  SmtpSink &operator=(const SmtpSink &) = delete;
+  SmtpSink(const SmtpSink&) = delete;
+  SmtpSink& operator=(const SmtpSink&) = delete;
 
   int port() const { return port_; }
-  std::string url() const {
-    return "smtp://127.0.0.1:" + std::to_string(port_);
-  }
+  std::string url() const { return "smtp://127.0.0.1:" + std::to_string(port_); }
   void refuse_next(int n) { refuse_ = n; }
 
   std::vector<ReceivedMail> received() const;
   // Waits until at least `n` messages have arrived (or `timeout` passes);
   // returns them.
-  std::vector<ReceivedMail>
-  wait_for(size_t n,
-           std::chrono::milliseconds timeout = std::chrono::seconds(20)) const;
+  std::vector<ReceivedMail> wait_for(size_t n, std::chrono::milliseconds timeout = std::chrono::seconds(20)) const;
 
-private:
+ private:
   void serve(boost::asio::ip::tcp::socket socket);
   boost::asio::io_context io_;
   boost::asio::ip::tcp::acceptor acceptor_;
@@ -58,4 +52,4 @@ private:
   std::thread thread_;
 };
 
-} // namespace madoguchi::test
+}  // namespace madoguchi::test
