@@ -40,7 +40,7 @@ http::Response queue_page(App& app, http::Request& req) {
                       {"receipt", r.receipt},
                       {"procedure", p ? localized(p->title, v.locale) : Json{{"text", r.procedure_id}}},
                       {"status", status_text(app, v.locale, r.status)},
-                      {"received", format_time(r.submitted_at)},
+                      {"received", time_parts(r.submitted_at)},
                       {"due", r.due_date},
                       {"overdue", cases::is_open(r.status) && r.due_date < today},
                       {"mine", r.assignee && *r.assignee == v.account->id}});

@@ -35,6 +35,7 @@ Json application_view(App& app, const std::string& locale, const applications::A
   view["status"] = status_text(app, locale, a.status);
   view["status_id"] = a.status;
   view["submitted"] = format_time(a.submitted_at);
+  view["submitted_parts"] = time_parts(a.submitted_at);
   view["decide_by"] = format_date(app, locale, a.due_date);
   view["href"] = "/applications/" + a.receipt;
   return view;

@@ -53,6 +53,11 @@ std::string format_time(int64_t unix_seconds) {
   return ts.substr(0, 10) + " " + ts.substr(11, 5);
 }
 
+Json time_parts(int64_t unix_seconds) {
+  std::string ts = jst_timestamp(unix_seconds);
+  return {{"date", ts.substr(0, 10)}, {"clock", ts.substr(11, 5)}};
+}
+
 std::string event_text(App& app, const std::string& locale, const std::string& action, int step,
                        const procedures::Procedure* proc) {
   if (action != "approve" || !proc || step < 0 || static_cast<size_t>(step) >= proc->route.size()) {

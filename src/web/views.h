@@ -24,6 +24,9 @@ std::string format_yen(App& app, const std::string& locale, long long yen);
 std::string format_date(App& app, const std::string& locale, const Date& d);
 // Date and time in JST for history lists, "2026-11-23 14:55".
 std::string format_time(int64_t unix_seconds);
+// The same as {"date": "2026-11-23", "clock": "14:55"}, for table cells that may wrap between
+// the two but never inside either (templates put each in a .m-nowrap span).
+Json time_parts(int64_t unix_seconds);
 // One history line's "what": approvals name the step's role ("承認(係長)"), and the last
 // step's approval is the decision ("決定(課長)").
 std::string event_text(App& app, const std::string& locale, const std::string& action, int step,

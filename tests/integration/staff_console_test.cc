@@ -191,7 +191,7 @@ TEST_F(StaffConsole, QueueFiltersSortsCountsAndHighlightsOverdueCases) {
 
   // Only the overdue row is highlighted, in the queue and on its case page.
   std::regex overdue_row(
-      "<tr class=\"m-overdue-row\">\\s*<td><a href=\"[^\"]+\">([^<]+)<");
+      "<tr class=\"m-overdue-row\">\\s*<td><a [^>]*href=\"[^\"]+\"[^>]*>([^<]+)<");
   std::vector<std::string> highlighted;
   for (std::sregex_iterator it(all.body.begin(), all.body.end(), overdue_row),
        end;
