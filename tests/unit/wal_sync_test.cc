@@ -168,5 +168,49 @@ TEST_F(SqliteGroupCommit, AFailedWalSyncFailsTheCommit) {
   EXPECT_EQ((*tx)->commit().code(), Status::Code::kIo) << "no receipt for what may not be on disk";
 }
 
+// Writers of one store take turns on a mutex (sqlite_store.cc); it is held only up to the end of
+// COMMIT, so a committer waiting for its fsync does not keep the next writer out.
+TEST_F(SqliteGroupCommit, AWriterWaitingForItsFsyncDoesNotKeepTheNextWriterOut) {
+  std::atomic<bool> hold_sync{false};
+  std::atomic<bool> in_sync{false};
+  auto store = open([&] {
+    in_sync = true;
+    while (hold_sync) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    in_sync = false;
+    return Status::Ok();
+  });
+  ASSERT_TRUE(with_write(*store, [](Transaction& tx) { return tx.exec("CREATE TABLE t (v TEXT)").status(); }).ok());
+  hold_sync = true;
+  std::atomic<bool> first_done{false};
+  std::thread first([&] {
+    EXPECT_TRUE(with_write(*store, [](Transaction& tx) {
+                  return tx.exec("INSERT INTO t (v) VALUES ('first')").status();
+                }).ok());
+    first_done = true;
+  });
+  while (!in_sync) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  // The first writer has committed and now waits for the fsync we hold back.
+  auto second = store->begin(Store::Mode::kWriteLazy);
+  ASSERT_TRUE(second.ok()) << second.status().message();
+  ASSERT_TRUE((*second)->exec("INSERT INTO t (v) VALUES ('second')").ok());
+  EXPECT_TRUE((*second)->commit().ok());
+  EXPECT_FALSE(first_done) << "the second writer got in while the first still waited for its fsync";
+  hold_sync = false;
+  first.join();
+  EXPECT_TRUE(first_done);
+}
+
+TEST_F(SqliteGroupCommit, ASecondWriteBegunByTheThreadHoldingOneFailsInsteadOfWaitingForItself) {
+  auto store = open([] { return Status::Ok(); });
+  auto held = store->begin(Store::Mode::kWrite);
+  ASSERT_TRUE(held.ok());
+  auto again = store->begin(Store::Mode::kWrite);  // waits the 10 s a busy SQLite lock would
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.status().code(), Status::Code::kIo);
+  EXPECT_NE(again.status().message().find("locked"), std::string::npos) << again.status().message();
+  held->reset();
+  EXPECT_TRUE(store->begin(Store::Mode::kWrite).ok()) << "the lock is free again once the first write ends";
+}
+
 }  // namespace
 }  // namespace madoguchi::store
