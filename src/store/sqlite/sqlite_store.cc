@@ -57,8 +57,13 @@ class SqliteTransaction : public Transaction {
   std::unique_lock<std::timed_mutex> writer_;
 };
 
-// Connections are opened lazily up to a limit; SQLite serialises writers itself (BEGIN
-// IMMEDIATE + busy timeout), readers run concurrently under WAL.
+// How long a writer waits for another one, at this process's writer mutex and at SQLite's
+// lock (busy timeout), before it fails.
+constexpr std::chrono::milliseconds kBusyTimeout{10000};
+
+// Connections are opened lazily up to a limit. Writers of this process take turns on
+// writer(); SQLite's lock (BEGIN IMMEDIATE + busy timeout) serialises them with other
+// processes. Readers run concurrently under WAL.
 class Pool {
  public:
   Pool(std::string path, std::function<Status()> wal_sync)
@@ -96,7 +101,7 @@ class Pool {
       cv_.notify_one();
       return Status::Io("cannot open " + path_ + ": " + msg);
     }
-    sqlite3_busy_timeout(db, 10000);
+    sqlite3_busy_timeout(db, static_cast<int>(kBusyTimeout.count()));
     // NORMAL: COMMIT writes the WAL without an fsync; SqliteTransaction::commit() then waits
     // for a shared fsync of the WAL (group commit, wal_sync.h) before it returns, so an
     // acknowledged receipt survives power loss as it would with synchronous=FULL.
@@ -267,9 +272,9 @@ class SqliteStore : public Store {
     if (!db.ok()) return db.status();
     const bool write = mode != Mode::kRead;
     std::unique_lock writer(pool_.writer(), std::defer_lock);
-    // The same 10 s as the busy timeout: a thread that began a second write while holding
-    // one fails here as it would at SQLite's lock, instead of waiting for itself forever.
-    if (write && !writer.try_lock_for(std::chrono::seconds(10))) {
+    // A thread that began a second write while holding one fails here, as it would at
+    // SQLite's lock, instead of waiting for itself forever.
+    if (write && !writer.try_lock_for(kBusyTimeout)) {
       pool_.release(*db);
       return Status::Io("begin: database is locked (another write held it for 10 s)");
     }
