@@ -27,6 +27,11 @@ export class Keyboard {
     this.page = page;
     this.presses = 0;
     this.stops = 0;  // focus stops checked for a visible indicator
+    // Playwright asks the browser to intercept file choosers only once someone listens, and
+    // does not wait for the browser to agree: a waitForEvent('filechooser') set up just before
+    // the key press raced it, and under CI load the dialog opened uncaught (a 30 s timeout).
+    // Listening from the start gives the request every page before the upload to land.
+    page.on('filechooser', () => {});
   }
 
   async press(key) {
@@ -56,6 +61,22 @@ export class Keyboard {
   // Enter (or Space) on the focused element, waiting for the next page.
   async activate(key = 'Enter') {
     await Promise.all([this.page.waitForEvent('load'), this.press(key)]);
+  }
+
+  // Space on the focused file input opens its chooser. A second Space if none came within
+  // 10 s: a chooser still has to open from the keyboard, but one lost to a slow browser under
+  // load does not fail the journey.
+  async openFileChooser() {
+    for (let attempt = 1; ; ++attempt) {
+      try {
+        const [chooser] = await Promise.all([
+          this.page.waitForEvent('filechooser', { timeout: 10000 }), this.press('Space')]);
+        return chooser;
+      } catch (e) {
+        if (attempt === 2 || e.name !== 'TimeoutError') throw e;
+        console.warn('no file chooser 10 s after Space; pressing Space again');
+      }
+    }
   }
 
   // The skip link is the first stop and is visible when focused; following it starts the
@@ -106,8 +127,7 @@ export class Keyboard {
       }
       const key = `${f.name}=${f.value}`;
       if (f.type === 'file' && files[f.name] && !done.has(f.name)) {
-        const [chooser] = await Promise.all([page.waitForEvent('filechooser'), this.press('Space')]);
-        await chooser.setFiles(files[f.name]);
+        await (await this.openFileChooser()).setFiles(files[f.name]);
         done.add(f.name);
         continue;
       }
