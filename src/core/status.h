@@ -1,5 +1,7 @@
 // Status: the outcome of an operation that can fail, after LevelDB's leveldb::Status.
 // Result<T>: a value or a Status. Both are cheap to move; an ok Status carries no message.
+// Both are [[nodiscard]]: a failure nobody looks at is a failure nobody hears of. Handle it
+// (return it, log it at error level saying what failed, or assert it in a test).
 #pragma once
 
 #include <optional>
@@ -8,7 +10,7 @@
 
 namespace madoguchi {
 
-class Status {
+class [[nodiscard]] Status {
  public:
   enum class Code { kOk, kNotFound, kInvalid, kConflict, kPermissionDenied, kIo, kInternal };
 
@@ -36,7 +38,7 @@ class Status {
 
 // Holds either a T (status().ok()) or a failed Status. value() on a failed Result is a bug.
 template <typename T>
-class Result {
+class [[nodiscard]] Result {
  public:
   Result(T value) : value_(std::move(value)) {}  // NOLINT: implicit by design
   Result(Status status) : status_(std::move(status)) {}  // NOLINT: implicit by design

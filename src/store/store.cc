@@ -37,6 +37,7 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& url) {
 
 namespace {
 
+// Runs `work` once; a Conflict is returned, not retried (store.h says why).
 Status write_in(Store& store, Store::Mode mode, const std::function<Status(Transaction&)>& work) {
   auto tx = store.begin(mode);
   if (!tx.ok()) return tx.status();

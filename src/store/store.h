@@ -75,11 +75,31 @@ class Store {
   }
 };
 
-// Runs `work` in a write transaction and commits it; returns the first failure. `work` may
-// be run again when the backend reports a serialization conflict.
-Status with_write(Store& store, const std::function<Status(Transaction&)>& work);
+// The transaction helpers. Each runs `work` exactly once, in a new transaction, and returns
+// the first failure: from begin(), from `work`, or (writes) from commit(). On any failure
+// nothing of the transaction is committed. They never retry.
+//
+// Conflicts. Write transactions never overlap (SQLite: BEGIN IMMEDIATE behind one writer
+// mutex per process; PostgreSQL: an advisory writer lock under READ COMMITTED, see
+// postgres_store.h), so a concurrent writer makes a writer wait, never fail: on SQLite up to
+// 10 s for the process's writer mutex and up to 10 s more for SQLite's file lock (held by
+// another process), after which begin() fails with Io and `work` does not run; on PostgreSQL
+// until the holder's transaction ends. A Status::Conflict is therefore one of: a unique or
+// other integrity violation; a row version that no longer matches what an earlier request
+// read (domain code's own check); or, on PostgreSQL only and only against a session outside
+// madoguchi's writer lock (an operator's psql), a deadlock or serialization failure (SQLSTATE
+// 40P01, 40001). The first two would recur if `work` ran again. It is returned unchanged and
+// callers report it (the web layer answers 409: reload, try again). Why no retry here: among
+// madoguchi's own writers the lock leaves nothing to retry, and a retry would run `work`
+// twice, while callers' `work` fills variables they read afterwards (receipts, lists of upload
+// errors) and is not written to run twice.
+//
+// Runs `work` in a kWrite transaction and commits it (durably) if `work` returned ok.
+[[nodiscard]] Status with_write(Store& store, const std::function<Status(Transaction&)>& work);
 // As with_write, in a kWriteLazy transaction.
-Status with_lazy_write(Store& store, const std::function<Status(Transaction&)>& work);
-Status with_read(Store& store, const std::function<Status(Transaction&)>& work);
+[[nodiscard]] Status with_lazy_write(Store& store, const std::function<Status(Transaction&)>& work);
+// Runs `work` in a kRead transaction (one snapshot; `work` must not write) and returns its
+// status. Readers never wait for writers and are never in conflict with them.
+[[nodiscard]] Status with_read(Store& store, const std::function<Status(Transaction&)>& work);
 
 }  // namespace madoguchi::store

@@ -17,7 +17,9 @@
 //    failures or deadlocks (40001, 40P01) are Conflict, as SQLite's constraint errors are;
 //    bad data (class 22) is Invalid; a lost connection is Io. After any failed statement
 //    PostgreSQL aborts the transaction: every later statement fails and commit() returns
-//    Conflict, so callers return the first failure (all domain code does).
+//    Conflict, so callers return the first failure (all domain code does). Nothing is retried
+//    (store.h): under the writer lock below, 40001 and 40P01 only come from sessions outside
+//    madoguchi, and are returned as Conflict like any other.
 //  - Isolation. kWrite: READ COMMITTED plus a transaction-scoped advisory lock
 //    (pg_advisory_xact_lock) taken before anything else, so writers run one at a time across
 //    all nodes, exactly as SQLite's BEGIN IMMEDIATE does on one node. Why: domain code does
