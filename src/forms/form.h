@@ -110,6 +110,10 @@ Json page_view(const procedures::Procedure& proc, const procedures::Page& page,
 // to ja, else false.
 Json summary_view(const procedures::Procedure& proc, const Json& answers, const Context& ctx);
 
+// The file types a file field accepts when its definition names none: PDF, JPEG and PNG.
+// Written once here; the parser, the check, the page and the upload policy all use it.
+const std::vector<std::string>& default_file_types();
+
 // The fee in yen for these answers (yen × copies when per_copy_field is set).
 long long fee_for(const procedures::Procedure& proc, const Json& answers);
 

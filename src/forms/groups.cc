@@ -40,9 +40,7 @@ bool add_group_row(const procedures::Procedure& proc, const std::string& group_i
   Json& rows = (*answers)[group_id];
   if (!rows.is_array()) rows = Json::array();
   if (rows.size() >= static_cast<size_t>(g->max_items)) return false;
-  Json row = Json::object();
-  for (const auto& c : answer_fields(g->children)) row[c.field->id] = empty_value(*c.field);
-  rows.push_back(std::move(row));
+  rows.push_back(empty_row(*g));
   return true;
 }
 

@@ -18,12 +18,11 @@ using procedures::FieldType;
 using procedures::Page;
 using procedures::Procedure;
 
-// The parts of compound fields, in the order they are shown.
-const std::vector<std::string>& parts_of(FieldType type);  // empty for one-input types
-bool has_parts(FieldType type);                              // name, address
-
-// "" / [] / an object of empty parts: what a field holds when nothing was entered.
+// "" / [] / an object of empty parts: what a field holds when nothing was entered (its
+// type's descriptor says, field_type.h).
 Json empty_value(const Field& f);
+// A group row holding every child key, each empty.
+Json empty_row(const Field& group);
 // True for null, "", [], {} and objects whose values are all empty.
 bool is_empty(const Json& v);
 
@@ -58,12 +57,6 @@ std::string text(const Context& ctx, const std::string& key,
                  const std::map<std::string, std::string>& params = {});
 // The label of a field as messages name it; within a group row "子ども(2件目)の氏名".
 std::string label_for(const Context& ctx, const Field& f, const Field* group, size_t row);
-
-// Normalises and validates one answer field (not a group or fieldset). `name` is its HTML
-// name; `label` the label to name in messages. Returns the value to store: normalised when
-// valid, as typed otherwise.
-Json check_value(const Field& f, const Json& value, const std::string& name,
-                 const std::string& label, const Context& ctx, std::vector<FieldError>* errors);
 
 // Validates the visible fields of `fields` held in *scope (the answers, or a group row) and
 // stores their checked values back. `prefix` is "f." or "f.<group>.<row>.".

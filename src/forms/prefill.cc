@@ -1,4 +1,5 @@
-#include "forms/form.h"
+// Once-only: a signed-in resident's profile fills the fields that ask for their own data.
+#include "forms/field_type.h"
 
 namespace madoguchi::forms {
 namespace {
@@ -12,22 +13,8 @@ void fill(const std::vector<Field>& fields, const Json& profile, Json* out) {
       fill(f.children, profile, out);
       continue;
     }
-    const std::string& token = f.autocomplete;
-    if (f.type == FieldType::kPersonName && token == "name") {
-      Json name = Json::object();
-      for (const char* part : {"family", "given", "family_kana", "given_kana"}) {
-        if (profile.contains(part) && profile[part].is_string()) name[part] = profile[part];
-      }
-      if (!name.empty()) (*out)[f.id] = name;
-    } else if (f.type == FieldType::kPostalAddress && token == "address") {
-      if (profile.contains("address") && profile["address"].is_object()) (*out)[f.id] = profile["address"];
-    } else if (f.type == FieldType::kDate && token == "bday") {
-      if (profile.contains("birth") && profile["birth"].is_string()) (*out)[f.id] = profile["birth"];
-    } else if (f.type == FieldType::kPhone && token == "tel") {
-      if (profile.contains("phone") && profile["phone"].is_string()) (*out)[f.id] = profile["phone"];
-    } else if (f.type == FieldType::kEmail && token == "email") {
-      if (profile.contains("email") && profile["email"].is_string()) (*out)[f.id] = profile["email"];
-    }
+    // Each type knows which autocomplete token asks for which part of the profile.
+    if (auto v = field_type(f.type).prefill(f, profile)) (*out)[f.id] = std::move(*v);
   }
 }
 

@@ -3,6 +3,7 @@
 #include <charconv>
 #include <set>
 
+#include "forms/field_type.h"
 #include "forms/internal.h"
 
 namespace madoguchi::forms {
@@ -46,55 +47,56 @@ class PostedIndex {
   std::map<std::string, std::vector<std::string>> values_;
 };
 
-Json read_value(const Field& f, const PostedIndex& in, const std::string& name, const Json& old,
-                const Uploads& uploads) {
-  switch (f.type) {
-    case FieldType::kCheckboxes: {
-      Json out = Json::array();
-      for (const auto& v : in.all(name)) {
-        if (!v.empty()) out.push_back(v);
-      }
-      return out;
-    }
-    case FieldType::kPersonName:
-    case FieldType::kPostalAddress: {
-      Json out = Json::object();
-      for (const auto& part : parts_of(f.type)) out[part] = in.first(name + "." + part);
-      return out;
-    }
-    case FieldType::kDate: {
-      // One text ("R7.4.1") for API clients and counter staff; parts from the page.
-      bool any_part = false;
-      Json parts = Json::object();
-      for (const auto& part : parts_of(f.type)) {
-        any_part |= in.has(name + "." + part);
-        parts[part] = in.first(name + "." + part);
-      }
-      if (!any_part) return in.first(name);
-      return is_empty(parts) || (parts["year"] == "" && parts["month"] == "" && parts["day"] == "")
-                 ? Json("")
-                 : parts;
-    }
-    case FieldType::kFile: {
-      std::vector<std::string> remove = in.all(name + ".remove");
-      Json out = Json::array();
-      if (old.is_array()) {
-        for (const auto& ref : old) {
-          if (!ref.is_object() || !ref.contains("id") || !ref["id"].is_string()) continue;
-          if (std::find(remove.begin(), remove.end(), ref["id"].get<std::string>()) == remove.end()) {
-            out.push_back(ref);
-          }
-        }
-      }
-      if (auto it = uploads.find(name); it != uploads.end()) {
-        for (const auto& ref : it->second) out.push_back(ref);
-      }
-      return out;
-    }
-    default:
-      return in.first(name);
+void read_fields(const std::vector<Field>& fields, const PostedIndex& in, const std::string& prefix, Json* scope,
+                 const Json& old_scope, const Json& answers, const Json* row, const std::set<std::string>& local_ids,
+                 const Uploads& uploads);
+
+// One field's view of the post, for its type's read().
+class FieldPost : public PostedValue {
+ public:
+  FieldPost(const Field& f, const PostedIndex& in, std::string name, Json old, const Json& answers,
+            const std::set<std::string>& local_ids, const Uploads& uploads)
+      : f_(f),
+        in_(in),
+        name_(std::move(name)),
+        old_(std::move(old)),
+        answers_(answers),
+        local_ids_(local_ids),
+        uploads_(uploads) {}
+
+  const std::string& name() const override { return name_; }
+  bool has(const std::string& name) const override { return in_.has(name); }
+  std::string first(const std::string& name) const override { return in_.first(name); }
+  std::vector<std::string> all(const std::string& name) const override { return in_.all(name); }
+  const Json& old() const override { return old_; }
+  std::vector<Json> uploads() const override {
+    auto it = uploads_.find(name_);
+    return it == uploads_.end() ? std::vector<Json>() : it->second;
   }
-}
+
+  Json rows() const override {
+    Json rows = Json::array();
+    std::set<std::string> siblings = ids_of(f_.children);
+    siblings.insert(local_ids_.begin(), local_ids_.end());
+    for (size_t index : in_.rows(name_)) {
+      Json old_row = old_.is_array() && index < old_.size() ? old_[index] : Json::object();
+      Json r = empty_row(f_);
+      read_fields(f_.children, in_, name_ + "." + std::to_string(index) + ".", &r, old_row, answers_, &r, siblings,
+                  uploads_);
+      rows.push_back(std::move(r));
+    }
+    return rows;
+  }
+
+ private:
+  const Field& f_;
+  const PostedIndex& in_;
+  std::string name_;
+  Json old_;
+  const Json& answers_;
+  const std::set<std::string>& local_ids_;
+  const Uploads& uploads_;
+};
 
 void read_fields(const std::vector<Field>& fields, const PostedIndex& in, const std::string& prefix,
                  Json* scope, const Json& old_scope, const Json& answers, const Json* row,
@@ -103,26 +105,9 @@ void read_fields(const std::vector<Field>& fields, const PostedIndex& in, const 
     const Field& f = *l.field;
     // A field the page did not show (hidden by an earlier page's answer) is not read.
     if (!shown(l, answers, row, local_ids)) continue;
-    const std::string name = prefix + f.id;
     Json old = old_scope.is_object() && old_scope.contains(f.id) ? old_scope[f.id] : Json();
-    if (f.type != FieldType::kGroup) {
-      (*scope)[f.id] = read_value(f, in, name, old, uploads);
-      continue;
-    }
-    Json rows = Json::array();
-    std::set<std::string> siblings = ids_of(f.children);
-    siblings.insert(local_ids.begin(), local_ids.end());
-    for (size_t index : in.rows(name)) {
-      Json old_row = old.is_array() && index < old.size() ? old[index] : Json::object();
-      Json r = Json::object();
-      // Every child key is kept in a row, empty or not, so that sibling conditions see the
-      // row's own (empty) value rather than a top-level field of the same id.
-      for (const auto& c : answer_fields(f.children)) r[c.field->id] = empty_value(*c.field);
-      read_fields(f.children, in, name + "." + std::to_string(index) + ".", &r, old_row, answers,
-                  &r, siblings, uploads);
-      rows.push_back(std::move(r));
-    }
-    (*scope)[f.id] = std::move(rows);
+    FieldPost post(f, in, prefix + f.id, std::move(old), answers, local_ids, uploads);
+    (*scope)[f.id] = field_type(f.type).read(f, post);
   }
 }
 

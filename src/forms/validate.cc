@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "core/wareki.h"
+#include "forms/field_type.h"
 #include "forms/internal.h"
 
 namespace madoguchi::forms {
@@ -19,28 +20,20 @@ void check_fields(const std::vector<Field>& fields, Json* scope, Json* answers, 
     const Field& f = *l.field;
     if (!visible(l, *answers, row)) continue;
     const std::string name = prefix + f.id;
-    if (f.type == FieldType::kGroup) {
-      Json& rows = (*scope)[f.id];
-      if (!rows.is_array()) rows = Json::array();
-      std::string label = f.label.get(ctx.locale);
-      if (rows.size() < static_cast<size_t>(f.min_items)) {
-        errors->push_back({html_id(name), text(ctx, "forms.group_min",
-                                               {{"label", label}, {"min", std::to_string(f.min_items)}})});
-      } else if (rows.size() > static_cast<size_t>(f.max_items)) {
-        errors->push_back({html_id(name), text(ctx, "forms.group_max",
-                                               {{"label", label}, {"max", std::to_string(f.max_items)}})});
-      }
-      for (size_t i = 0; i < rows.size(); ++i) {
-        Json& r = rows[i];
+    const std::string label = label_for(ctx, f, group, row_index);
+    ValueChecker checker(f, name, label, ctx, scope, errors);
+    // A group's rows are checked like pages, each row the scope of its fields.
+    checker.check_rows = [&](const Json& rows) {
+      Json out = rows;
+      for (size_t i = 0; i < out.size(); ++i) {
+        Json& r = out[i];
         if (!r.is_object()) r = Json::object();
-        check_fields(f.children, &r, answers, &r, name + "." + std::to_string(i) + ".", &f, i, ctx,
-                     errors);
+        check_fields(f.children, &r, answers, &r, name + "." + std::to_string(i) + ".", &f, i, ctx, errors);
       }
-      continue;
-    }
+      return out;
+    };
     Json current = scope->contains(f.id) ? (*scope)[f.id] : Json();
-    (*scope)[f.id] = check_value(f, current, name, label_for(ctx, f, group, row_index), ctx, errors);
-    if (f.type == FieldType::kDate) remember_typed_era(scope, f.id, current, (*scope)[f.id]);
+    (*scope)[f.id] = field_type(f.type).check(f, current, checker);
   }
 }
 

@@ -1,43 +1,17 @@
-// Shapes of answers: empty values, parts of compound fields, walking fields.
+// Shapes of answers: empty values, walking fields, labels.
 #include <algorithm>
 
+#include "forms/field_type.h"
 #include "forms/internal.h"
 
 namespace madoguchi::forms::internal {
 
-const std::vector<std::string>& parts_of(FieldType type) {
-  static const std::vector<std::string> kName = {"family", "given", "family_kana", "given_kana"};
-  static const std::vector<std::string> kAddress = {"postal_code", "prefecture", "city",
-                                                    "town",        "street",     "building"};
-  static const std::vector<std::string> kDate = {"era", "year", "month", "day"};
-  static const std::vector<std::string> kNone;
-  switch (type) {
-    case FieldType::kPersonName: return kName;
-    case FieldType::kPostalAddress: return kAddress;
-    case FieldType::kDate: return kDate;
-    default: return kNone;
-  }
-}
+Json empty_value(const Field& f) { return field_type(f.type).empty_value(f); }
 
-bool has_parts(FieldType type) {
-  return type == FieldType::kPersonName || type == FieldType::kPostalAddress;
-}
-
-Json empty_value(const Field& f) {
-  switch (f.type) {
-    case FieldType::kCheckboxes:
-    case FieldType::kFile:
-    case FieldType::kGroup:
-      return Json::array();
-    case FieldType::kPersonName:
-    case FieldType::kPostalAddress: {
-      Json o = Json::object();
-      for (const auto& p : parts_of(f.type)) o[p] = "";
-      return o;
-    }
-    default:
-      return "";
-  }
+Json empty_row(const Field& group) {
+  Json r = Json::object();
+  for (const auto& c : answer_fields(group.children)) r[c.field->id] = empty_value(*c.field);
+  return r;
 }
 
 bool is_empty(const Json& v) {

@@ -1,6 +1,7 @@
 // What the answers hide: conditions, page visibility, pruning hidden answers.
 #include <algorithm>
 
+#include "forms/field_type.h"
 #include "forms/internal.h"
 
 namespace madoguchi::forms {
@@ -43,8 +44,8 @@ bool prune_level(const std::vector<Field>& fields, bool page_shown, Json* scope,
     if (!scope->contains(f.id)) continue;
     bool keep = page_shown && visible(l, *answers, row);
     if (!keep) {
-      // What was kept next to a date goes with it.
-      if (f.type == FieldType::kDate) scope->erase(typed_era_key(f.id));
+      // What a type keeps next to the answer goes with it (a date's era as typed).
+      field_type(f.type).erase_extras(f, scope);
       if (row) {
         if (!is_empty((*scope)[f.id])) {
           (*scope)[f.id] = empty_value(f);

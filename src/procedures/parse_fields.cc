@@ -1,9 +1,9 @@
 // Fields, options and conditions of a definition.
 #include <algorithm>
-#include <map>
 #include <regex>
 #include <set>
 
+#include "forms/field_type.h"
 #include "procedures/parse_internal.h"
 
 namespace madoguchi::procedures::internal {
@@ -12,52 +12,10 @@ namespace {
 
 const std::set<std::string> kCommonKeys = {"id", "type", "label", "help", "visible_if"};
 
-// Keys each type accepts beyond the common ones; a key that belongs to another type is
-// reported as not applying, which catches copy-paste mistakes as well as typos.
-const std::map<FieldType, std::set<std::string>>& type_keys() {
-  static const std::map<FieldType, std::set<std::string>> keys = {
-      {FieldType::kText, {"required", "min_length", "max_length", "pattern", "pattern_message",
-                          "kana", "autocomplete"}},
-      {FieldType::kTextarea, {"required", "min_length", "max_length"}},
-      {FieldType::kNumber, {"required", "min", "max", "unit"}},
-      {FieldType::kInteger, {"required", "min", "max", "unit"}},
-      {FieldType::kDate, {"required", "min_date", "max_date", "autocomplete"}},
-      {FieldType::kSelect, {"required", "options"}},
-      {FieldType::kRadio, {"required", "options"}},
-      {FieldType::kCheckboxes, {"required", "options"}},
-      {FieldType::kYesNo, {"required"}},
-      {FieldType::kEmail, {"required", "max_length", "autocomplete"}},
-      {FieldType::kPhone, {"required", "autocomplete"}},
-      {FieldType::kPostalAddress, {"required", "autocomplete"}},
-      {FieldType::kPersonName, {"required", "max_length", "autocomplete"}},
-      {FieldType::kFile, {"required", "accept", "max_files"}},
-      {FieldType::kFieldset, {"fields"}},
-      {FieldType::kGroup, {"fields", "min_items", "max_items"}},
-  };
-  return keys;
-}
-
-const std::map<FieldType, std::set<std::string>>& autocomplete_tokens() {
-  static const std::map<FieldType, std::set<std::string>> tokens = {
-      {FieldType::kText, {"off", "name", "family-name", "given-name", "organization",
-                          "organization-title", "street-address", "country-name"}},
-      {FieldType::kDate, {"off", "bday"}},
-      {FieldType::kEmail, {"off", "email"}},
-      {FieldType::kPhone, {"off", "tel"}},
-      {FieldType::kPersonName, {"off", "name"}},
-      {FieldType::kPostalAddress, {"off", "address"}},
-  };
-  return tokens;
-}
-
-const std::set<std::string> kKnownMime = {"application/pdf", "image/jpeg", "image/png",
-                                          "image/heic", "image/webp"};
-
-std::set<std::string> all_type_names() {
-  std::set<std::string> out;
-  for (const auto& [type, keys] : type_keys()) out.insert(field_type_name(type));
-  return out;
-}
+// The descriptor of a type (forms/field_type.h) says which keys beyond the common ones it
+// accepts; a key that belongs to another type is reported as not applying, which catches
+// copy-paste mistakes as well as typos.
+std::set<std::string> all_type_names() { return forms::field_type_names(); }
 
 std::string field_what(const std::string& id) {
   return id.empty() ? std::string("a field") : "the field '" + id + "'";
@@ -66,10 +24,13 @@ std::string field_what(const std::string& id) {
 void check_field_keys(ParseState& s, const YAML::Node& n, const std::optional<FieldType>& type,
                       const std::string& what) {
   std::set<std::string> all = kCommonKeys;
-  for (const auto& [t, keys] : type_keys()) all.insert(keys.begin(), keys.end());
+  for (const auto& name : all_type_names()) {
+    auto keys = forms::field_type(*parse_field_type(name)).keys();
+    all.insert(keys.begin(), keys.end());
+  }
   s.r.check_keys(n, all, what);
   if (!type) return;
-  const auto& mine = type_keys().at(*type);
+  const auto mine = forms::field_type(*type).keys();
   for (auto it = n.begin(); it != n.end(); ++it) {
     const std::string key = it->first.Scalar();
     if (all.count(key) && !kCommonKeys.count(key) && !mine.count(key)) {
@@ -161,37 +122,38 @@ void read_rules(ParseState& s, const YAML::Node& n, Field* f, const std::string&
   }
 }
 
-void read_file_rules(ParseState& s, const YAML::Node& n, Field* f, const std::string& what) {
-  if (n["accept"]) {
-    f->accept = s.r.string_list(n, "accept", what, true);
-    for (const auto& m : f->accept) {
-      if (!kKnownMime.count(m)) {
-        s.r.problem(n["accept"], "The file type '" + m + "' in " + what +
-                                     " is not one Madoguchi can check; use " +
-                                     join_words(kKnownMime) + ".");
-      }
-    }
-  } else {
-    f->accept = {"application/pdf", "image/jpeg", "image/png"};
-  }
-  if (auto m = s.r.integer(n, "max_files", what, false)) {
-    if (*m < 1 || *m > 20) s.r.problem(n["max_files"], "max_files of " + what + " must be 1 to 20.");
-    f->max_files = *m;
-  }
-}
+// A field's YAML mapping as its type's descriptor reads it.
+class YamlDefinition : public forms::DefinitionReader {
+ public:
+  YamlDefinition(ParseState& s, const YAML::Node& n, const std::string& what, const std::string& group)
+      : s_(s), n_(n), what_(what), group_(group) {}
 
-void read_group_rules(ParseState& s, const YAML::Node& n, Field* f, const std::string& what) {
-  if (auto v = s.r.integer(n, "min_items", what, false)) f->min_items = *v;
-  if (auto v = s.r.integer(n, "max_items", what, false)) f->max_items = *v;
-  if (f->min_items < 0 || f->max_items < 1 || f->max_items > 100) {
-    s.r.problem(n, "The rows of " + what + " must be min_items ≥ 0 and 1 ≤ max_items ≤ 100.");
+  const std::string& what() const override { return what_; }
+  bool has(const std::string& key) const override { return static_cast<bool>(n_[key]); }
+  bool empty_list(const std::string& key) const override {
+    const YAML::Node v = n_[key];
+    return !v || v.IsNull() || (v.IsSequence() && v.size() == 0);
   }
-  if (f->min_items > f->max_items) {
-    s.r.problem(n["min_items"] ? n["min_items"] : n,
-                "min_items (" + std::to_string(f->min_items) + ") is greater than max_items (" +
-                    std::to_string(f->max_items) + ") in " + what + ".");
+  std::optional<int> integer(const std::string& key) override { return s_.r.integer(n_, key, what_, false); }
+  std::vector<std::string> string_list(const std::string& key) override {
+    return s_.r.string_list(n_, key, what_, true);
   }
-}
+  std::vector<Option> options() override { return read_options(s_, n_["options"], what_); }
+  std::vector<Field> children(const std::string& container, const std::string& group) override {
+    return read_fields(s_, n_["fields"], container, group);
+  }
+  const std::string& group() const override { return group_; }
+  void problem(const std::string& key, const std::string& message) override {
+    s_.r.problem(!key.empty() && n_[key] ? n_[key] : n_, message);
+  }
+  std::string list_words(const std::set<std::string>& words) const override { return join_words(words); }
+
+ private:
+  ParseState& s_;
+  const YAML::Node& n_;
+  const std::string& what_;
+  const std::string& group_;
+};
 
 Field read_field(ParseState& s, const YAML::Node& n, const std::string& container,
                  const std::string& group) {
@@ -209,6 +171,7 @@ Field read_field(ParseState& s, const YAML::Node& n, const std::string& containe
   std::optional<FieldType> type;
   if (auto t = s.r.string(n, "type", what, true)) {
     type = parse_field_type(*t);
+    if (type && !forms::find_field_type(*type)) type.reset();  // a name without a descriptor
     if (!type) {
       std::string hint = closest(*t, all_type_names());
       s.r.problem(n["type"], "Unknown field type '" + *t + "' for " + what + "; " +
@@ -233,45 +196,14 @@ Field read_field(ParseState& s, const YAML::Node& n, const std::string& containe
   f.kana = s.r.boolean(n, "kana", what).value_or(false);
   if (auto a = s.r.string(n, "autocomplete", what, false)) {
     f.autocomplete = *a;
-    auto tokens = autocomplete_tokens().find(f.type);
-    if (tokens == autocomplete_tokens().end() || !tokens->second.count(*a)) {
+    auto tokens = forms::field_type(f.type).autocomplete_tokens();
+    if (!tokens.count(*a)) {
       s.r.problem(n["autocomplete"], "The autocomplete value '" + *a + "' does not fit " + what +
-                                         (tokens == autocomplete_tokens().end()
-                                              ? "."
-                                              : "; use " + join_words(tokens->second) + "."));
+                                         (tokens.empty() ? "." : "; use " + join_words(tokens) + "."));
     }
   }
-  switch (f.type) {
-    case FieldType::kSelect:
-    case FieldType::kRadio:
-    case FieldType::kCheckboxes:
-      if (!n["options"] || n["options"].IsNull() ||
-          (n["options"].IsSequence() && n["options"].size() == 0)) {
-        s.r.problem(n, "The " + std::string(field_type_name(f.type)) + " field '" + f.id +
-                           "' has no options; list them under 'options' with value and label.");
-      } else {
-        f.options = read_options(s, n["options"], what);
-      }
-      break;
-    case FieldType::kFile:
-      read_file_rules(s, n, &f, what);
-      break;
-    case FieldType::kGroup:
-      read_group_rules(s, n, &f, what);
-      [[fallthrough]];
-    case FieldType::kFieldset:
-      if (!n["fields"] || n["fields"].IsNull() ||
-          (n["fields"].IsSequence() && n["fields"].size() == 0)) {
-        s.r.problem(n, "The " + std::string(field_type_name(f.type)) + " '" + f.id +
-                           "' has no child fields; list them under 'fields'.");
-      } else {
-        f.children = read_fields(s, n["fields"], field_type_name(f.type),
-                                 f.type == FieldType::kGroup ? f.id : group);
-      }
-      break;
-    default:
-      break;
-  }
+  YamlDefinition definition(s, n, what, group);
+  forms::field_type(f.type).parse(definition, &f);
   return f;
 }
 

@@ -2,6 +2,8 @@
 
 #include <array>
 #include <charconv>
+#include <deque>
+#include <mutex>
 #include <utility>
 
 namespace madoguchi::procedures {
@@ -27,6 +29,17 @@ constexpr std::array<std::pair<FieldType, const char*>, 16> kTypeNames{{
     {FieldType::kGroup, "group"},
 }};
 
+// Types added at run time, after the built-in ones; a deque keeps each name's c_str() valid.
+struct AddedTypes {
+  std::mutex mu;
+  std::deque<std::string> names;
+};
+
+AddedTypes& added_types() {
+  static AddedTypes* added = new AddedTypes();  // never destroyed: names outlive static users
+  return *added;
+}
+
 }  // namespace
 
 const std::string& LocalizedText::get(const std::string& locale, bool* fell_back) const {
@@ -45,14 +58,34 @@ const char* field_type_name(FieldType t) {
   for (const auto& [type, name] : kTypeNames) {
     if (type == t) return name;
   }
-  return "text";
+  AddedTypes& added = added_types();
+  std::lock_guard lock(added.mu);
+  size_t index = static_cast<size_t>(t) - kTypeNames.size();
+  return index < added.names.size() ? added.names[index].c_str() : "text";
 }
 
 std::optional<FieldType> parse_field_type(const std::string& name) {
   for (const auto& [type, n] : kTypeNames) {
     if (name == n) return type;
   }
+  AddedTypes& added = added_types();
+  std::lock_guard lock(added.mu);
+  for (size_t i = 0; i < added.names.size(); ++i) {
+    if (added.names[i] == name) return static_cast<FieldType>(kTypeNames.size() + i);
+  }
   return std::nullopt;
+}
+
+FieldType add_field_type(const std::string& name) {
+  if (auto t = parse_field_type(name)) return *t;
+  AddedTypes& added = added_types();
+  std::lock_guard lock(added.mu);
+  // Checked again under the lock: another thread may have added it meanwhile.
+  for (size_t i = 0; i < added.names.size(); ++i) {
+    if (added.names[i] == name) return static_cast<FieldType>(kTypeNames.size() + i);
+  }
+  added.names.push_back(name);
+  return static_cast<FieldType>(kTypeNames.size() + added.names.size() - 1);
 }
 
 std::optional<Date> resolve_date_rule(const std::string& rule, const Date& today) {

@@ -26,9 +26,13 @@ enum class FieldType {
   kPhone, kPostalAddress, kPersonName, kFile, kFieldset, kGroup
 };
 // "text", "textarea", "number", "integer", "date", "select", "radio", "checkboxes", "yesno",
-// "email", "phone", "address", "name", "file", "fieldset", "group".
+// "email", "phone", "address", "name", "file", "fieldset", "group", and the names added by
+// add_field_type. What each type does is described by its descriptor (forms/field_type.h).
 const char* field_type_name(FieldType t);
 std::optional<FieldType> parse_field_type(const std::string& name);
+// A FieldType for a type beyond the built-in ones (a plug-in, forms::register_field_type):
+// the value `name` has, taking the next free one the first time. Thread-safe.
+FieldType add_field_type(const std::string& name);
 
 // A visibility condition over other answers. Leaf kinds name a field (a top-level field id,
 // or within a group row a sibling field id, which wins).

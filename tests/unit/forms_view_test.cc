@@ -323,7 +323,9 @@ TEST_F(View, EveryUsedKeyExistsInEveryLocale) {
   std::set<std::string> keys;
   std::regex literal("\"(forms\\.[a-z_.]+[a-z_])\"");
   std::regex in_template("\\{\\{t\\.(forms\\.[a-z_.]+)\\}\\}");
-  for (const auto& entry : std::filesystem::directory_iterator(MADOGUCHI_SOURCE_DIR "/src/forms")) {
+  // Recursive: each field type's messages live in src/forms/types/.
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(MADOGUCHI_SOURCE_DIR "/src/forms")) {
+    if (!entry.is_regular_file()) continue;
     std::ifstream in(entry.path());
     std::stringstream ss;
     ss << in.rdbuf();
