@@ -46,10 +46,10 @@ std::string option_label(const Field& f, const std::string& value, const Context
   return value;
 }
 
-// What every choice type shares: the options list on the page, one input name.
-class ChoiceType : public AnswerType {
+// What every choice type shares: the options list on the page, one input name (checkboxes
+// post it once per ticked box).
+class ChoiceType : public OneInputType {
  public:
-  bool accepts(const Field&, const std::vector<std::string>& rest) const override { return rest.empty(); }
   std::set<std::string> autocomplete_tokens() const override { return {}; }
 
   void view(const Field& f, const Json& value, ViewContext& ctx, Json* view) const override {
@@ -96,8 +96,6 @@ class OneChoiceType : public ChoiceType {
   void parse(DefinitionReader& in, Field* f) const override {
     if (listed_) parse_options(in, f);
   }
-  Json empty_value(const Field&) const override { return ""; }
-  Json read(const Field&, const PostedValue& in) const override { return in.first(in.name()); }
 
   Json check(const Field& f, const Json& raw, ValueChecker& c) const override {
     std::string typed = internal::trim(ValueChecker::sanitize(ValueChecker::str(raw)));

@@ -28,6 +28,16 @@ void parts_view(const Field& f, const std::vector<std::string>& parts, const Jso
 // A posted name's rest (after the field's name) that is exactly one of `parts`.
 bool is_one_part(const std::vector<std::string>& parts, const std::vector<std::string>& rest);
 
+// A type whose answer is one string from one input named "f.<id>" (text, number, email,
+// select …): empty is "", the post's value is read as it is; the type checks and shows it.
+class OneInputType : public AnswerType {
+ public:
+  void parse(DefinitionReader&, Field*) const override {}
+  Json empty_value(const Field&) const override { return ""; }
+  bool accepts(const Field&, const std::vector<std::string>& rest) const override { return rest.empty(); }
+  Json read(const Field&, const PostedValue& in) const override { return in.first(in.name()); }
+};
+
 // A type whose answer is an object of named parts typed in separate inputs (name, address):
 // empty value, reading, posted names, the page's inputs and the check page's text follow
 // from the parts; checking and what the definition allows are the type's own.

@@ -10,7 +10,7 @@ namespace {
 
 constexpr int kDefaultEmailMax = 254;
 
-class ContactType : public AnswerType {
+class ContactType : public OneInputType {
  public:
   explicit ContactType(bool email) : email_(email) {}
 
@@ -19,10 +19,6 @@ class ContactType : public AnswerType {
     return {"required", "autocomplete"};
   }
   std::set<std::string> autocomplete_tokens() const override { return {"off", email_ ? "email" : "tel"}; }
-  void parse(DefinitionReader&, Field*) const override {}
-  Json empty_value(const Field&) const override { return ""; }
-  bool accepts(const Field&, const std::vector<std::string>& rest) const override { return rest.empty(); }
-  Json read(const Field&, const PostedValue& in) const override { return in.first(in.name()); }
 
   Json check(const Field& f, const Json& raw, ValueChecker& c) const override {
     Json done;

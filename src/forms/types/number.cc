@@ -11,16 +11,12 @@ namespace madoguchi::forms::types {
 
 namespace {
 
-class NumericType : public AnswerType {
+class NumericType : public OneInputType {
  public:
   explicit NumericType(bool integer) : integer_(integer) {}
 
   std::set<std::string> keys() const override { return {"required", "min", "max", "unit"}; }
   std::set<std::string> autocomplete_tokens() const override { return {}; }
-  void parse(DefinitionReader&, Field*) const override {}
-  Json empty_value(const Field&) const override { return ""; }
-  bool accepts(const Field&, const std::vector<std::string>& rest) const override { return rest.empty(); }
-  Json read(const Field&, const PostedValue& in) const override { return in.first(in.name()); }
 
   Json check(const Field& f, const Json& raw, ValueChecker& c) const override {
     Json done;

@@ -15,12 +15,8 @@ constexpr int kDefaultTextMax = 200;
 constexpr int kDefaultTextareaMax = 2000;
 
 // Shared by both: one string read from one input, shown as typed on the check page.
-class OneTextType : public AnswerType {
+class OneTextType : public OneInputType {
  public:
-  void parse(DefinitionReader&, Field*) const override {}
-  Json empty_value(const Field&) const override { return ""; }
-  bool accepts(const Field&, const std::vector<std::string>& rest) const override { return rest.empty(); }
-  Json read(const Field&, const PostedValue& in) const override { return in.first(in.name()); }
   void view(const Field& f, const Json& value, ViewContext& ctx, Json* view) const override {
     simple_view(f, value, ctx, view);
   }
