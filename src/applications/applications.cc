@@ -1,5 +1,7 @@
 #include "applications/applications.h"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 
 #include "auth/crypto.h"
@@ -12,20 +14,30 @@ store::Value opt(const std::optional<int64_t>& v) {
   return v ? store::Value(*v) : store::Value(nullptr);
 }
 
-Json parse_json(const std::string& s) {
-  Json j = Json::parse(s, nullptr, false);
-  return j.is_discarded() ? Json::object() : j;
+// Answers are only ever stored by dump() of an object, so text that is not a JSON object was
+// damaged outside madoguchi. That is an error for the caller, not an empty object: an empty
+// form would show the resident or the case worker no answers, and a draft saved back would
+// overwrite what may still be recovered by hand.
+Result<Json> parse_answers(const std::string& text, const std::string& what) {
+  Json j = Json::parse(text, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) {
+    return Status::Internal("corrupt stored data: the answers of " + what + " are not a JSON object");
+  }
+  return j;
 }
 
 constexpr const char* kDraftColumns =
     "SELECT id, procedure_id, procedure_version, answers, application_id FROM drafts ";
 
-Draft to_draft(const store::Row& r) {
+// Fails (Internal) when the stored answers are corrupt.
+Result<Draft> to_draft(const store::Row& r) {
   Draft d;
   d.id = r.i64(0);
   d.procedure_id = r.str(1);
   d.procedure_version = r.str(2);
-  d.answers = parse_json(r.str(3));
+  auto answers = parse_answers(r.str(3), "draft " + std::to_string(d.id));
+  if (!answers.ok()) return answers.status();
+  d.answers = std::move(*answers);
   if (!r.is_null(4)) d.application_id = r.i64(4);
   return d;
 }
@@ -41,7 +53,8 @@ constexpr const char* kAppColumns =
     "assignee, answers, answers_version, fee, submitted_at, due_date, updated_at, row_version "
     "FROM applications ";
 
-Application to_app(const store::Row& r) {
+// Fails (Internal) when the stored answers are corrupt.
+Result<Application> to_app(const store::Row& r) {
   Application a;
   a.id = r.i64(0);
   a.receipt = r.str(1);
@@ -52,7 +65,9 @@ Application to_app(const store::Row& r) {
   a.status = r.str(6);
   a.step = static_cast<int>(r.i64(7));
   if (!r.is_null(8)) a.assignee = r.i64(8);
-  a.answers = parse_json(r.str(9));
+  auto answers = parse_answers(r.str(9), "application " + std::to_string(a.id));
+  if (!answers.ok()) return answers.status();
+  a.answers = std::move(*answers);
   a.answers_version = static_cast<int>(r.i64(10));
   a.fee = r.i64(11);
   a.submitted_at = r.i64(12);
@@ -100,7 +115,11 @@ Result<std::vector<std::pair<Draft, int64_t>>> list_drafts(store::Transaction& t
                        {key});
   if (!rows.ok()) return rows.status();
   std::vector<std::pair<Draft, int64_t>> out;
-  for (const auto& r : *rows) out.emplace_back(to_draft(r), r.i64(5));
+  for (const auto& r : *rows) {
+    auto d = to_draft(r);
+    if (!d.ok()) return d.status();
+    out.emplace_back(std::move(*d), r.i64(5));
+  }
   return out;
 }
 
@@ -227,17 +246,33 @@ Result<Application> find_by_receipt(store::Transaction& tx, const std::string& r
 
 bool access_code_matches(store::Transaction& tx, int64_t application_id, const std::string& code) {
   auto rows = tx.query("SELECT access_code_hash FROM applications WHERE id = ?", {application_id});
-  if (!rows.ok() || rows->empty()) return false;
+  if (!rows.ok()) {
+    // Fails closed: a store error never lets a code through.
+    spdlog::error("checking the access code of application {} failed: {}", application_id, rows.status().message());
+    return false;
+  }
+  if (rows->empty()) return false;
   return auth::constant_time_equal(rows->at(0).str(0), auth::sha256_hex(code));
 }
 
-std::vector<Application> list_for_account(store::Transaction& tx, int64_t account_id) {
-  std::vector<Application> out;
+Result<std::vector<Application>> find_for_account(store::Transaction& tx, int64_t account_id) {
   auto rows = tx.query(std::string(kAppColumns) + "WHERE account_id = ? ORDER BY submitted_at DESC, id DESC",
                        {account_id});
-  if (!rows.ok()) return out;
-  for (const auto& r : *rows) out.push_back(to_app(r));
+  if (!rows.ok()) return rows.status();
+  std::vector<Application> out;
+  for (const auto& r : *rows) {
+    auto a = to_app(r);
+    if (!a.ok()) return a.status();
+    out.push_back(std::move(*a));
+  }
   return out;
+}
+
+std::vector<Application> list_for_account(store::Transaction& tx, int64_t account_id) {
+  auto found = find_for_account(tx, account_id);
+  if (found.ok()) return std::move(*found);
+  spdlog::error("listing the applications of account {} failed: {}", account_id, found.status().message());
+  return {};
 }
 
 Result<std::vector<Event>> events(store::Transaction& tx, int64_t application_id) {
@@ -257,7 +292,13 @@ Result<std::vector<std::pair<int, Json>>> answer_versions(store::Transaction& tx
                        {application_id});
   if (!rows.ok()) return rows.status();
   std::vector<std::pair<int, Json>> out;
-  for (const auto& r : *rows) out.emplace_back(static_cast<int>(r.i64(0)), parse_json(r.str(1)));
+  for (const auto& r : *rows) {
+    const int version = static_cast<int>(r.i64(0));
+    auto answers = parse_answers(
+        r.str(1), "version " + std::to_string(version) + " of application " + std::to_string(application_id));
+    if (!answers.ok()) return answers.status();
+    out.emplace_back(version, std::move(*answers));
+  }
   return out;
 }
 

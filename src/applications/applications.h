@@ -1,6 +1,10 @@
 // Drafts, attachments, submissions and their history. A draft belongs to a session (guests)
 // or an account; a submission gets a receipt number only inside the transaction that stores
 // it, so the caller shows the number only after that transaction committed.
+//
+// Every function that reads stored answers (drafts, applications, answer versions) fails with
+// Internal ("corrupt stored data: …") when they are not a JSON object, instead of handing
+// out empty answers: the row was damaged outside madoguchi and needs a person to look at it.
 #pragma once
 
 #include <cstdint>
@@ -96,7 +100,13 @@ Result<Receipt> submit(store::Transaction& tx, const Draft& d, const std::string
 Result<Application> find_by_id(store::Transaction& tx, int64_t id);
 // NotFound unless the receipt exists and (for guests) the access code matches.
 Result<Application> find_by_receipt(store::Transaction& tx, const std::string& receipt);
+// Whether `code` is the application's access code. False when it is not, when there is no such
+// application, and when the store fails (fails closed; the failure is logged at error level).
 bool access_code_matches(store::Transaction& tx, int64_t application_id, const std::string& code);
+// The account's applications, most recently submitted first.
+Result<std::vector<Application>> find_for_account(store::Transaction& tx, int64_t account_id);
+// As find_for_account, but a failure is logged at error level and gives an empty list. Kept
+// for the web layer until it calls find_for_account and shows the error; new code should not.
 std::vector<Application> list_for_account(store::Transaction& tx, int64_t account_id);
 Result<std::vector<Event>> events(store::Transaction& tx, int64_t application_id);
 // Earlier answer versions, oldest first (version_no, answers).

@@ -36,7 +36,10 @@ namespace {
 constexpr const char* kAccountColumns =
     "SELECT id, kind, login, display_name, department, role, profile, password_hash, disabled, locale FROM accounts ";
 
-Account to_account(const store::Row& r) {
+// Fails (Internal) when the stored profile is not a JSON object. Profiles are only stored by
+// dump() of an object, so such text was damaged outside madoguchi; an empty profile instead
+// would quietly stop notices (no e-mail address) and prefill until someone noticed.
+Result<Account> to_account(const store::Row& r) {
   Account a;
   a.id = r.i64(0);
   a.kind = r.str(1);
@@ -45,7 +48,10 @@ Account to_account(const store::Row& r) {
   a.department = r.str(4);
   a.role = r.str(5);
   a.profile = nlohmann::json::parse(r.str(6), nullptr, false);
-  if (!a.profile.is_object()) a.profile = nlohmann::json::object();
+  if (a.profile.is_discarded() || !a.profile.is_object()) {
+    return Status::Internal("corrupt stored data: the profile of account " + std::to_string(a.id) +
+                            " is not a JSON object");
+  }
   a.locale = r.is_null(9) ? "" : r.str(9);
   return a;
 }

@@ -35,9 +35,11 @@ struct NewAccount {
 // Fails with Conflict when the login exists, Invalid when the password is shorter than 10.
 Result<int64_t> create_account(store::Transaction& tx, const NewAccount& a, int64_t now);
 // NotFound for an unknown login and PermissionDenied for a wrong password look the same to
-// callers on purpose (the page says "login or password is wrong").
+// callers on purpose (the page says "login or password is wrong"). Internal when the stored
+// profile is not a JSON object (damaged outside madoguchi), as for find_account.
 Result<Account> authenticate(store::Transaction& tx, const std::string& login,
                              const std::string& password);
+// NotFound for no such account; Internal when its stored profile is not a JSON object.
 Result<Account> find_account(store::Transaction& tx, int64_t id);
 // Replaces an account's password (same length rule as create_account). NotFound if no login.
 Status set_password(store::Transaction& tx, const std::string& login, const std::string& password);

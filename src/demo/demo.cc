@@ -18,7 +18,12 @@ Result<std::vector<std::string>> load(store::Store& store, const procedures::Cat
       if (!existing.ok()) return existing.status();
       if (!existing->empty()) {
         auto profile = nlohmann::json::parse(existing->at(0).str(0), nullptr, false);
-        if (!profile.is_object() || !profile.value("demo", false)) return Status::Ok();  // a real account
+        // Damaged: whether it is a demo account cannot be told, so its password is left alone
+        // and the operator hears of it.
+        if (profile.is_discarded() || !profile.is_object()) {
+          return Status::Internal("corrupt stored data: the profile of login " + a.login + " is not a JSON object");
+        }
+        if (!profile.value("demo", false)) return Status::Ok();  // a real account
         if (Status st = auth::set_password(tx, a.login, a.password); !st.ok()) return st;
       } else if (auto r = auth::create_account(tx, a, now); !r.ok()) {
         return r.status();

@@ -47,12 +47,15 @@ std::vector<RunReport> Runner::run_due(int64_t now) {
     });
     if (!report.status.ok()) {
       spdlog::error("job {}: {}", job.name, report.status.message());
-      (void)store::with_write(store_, [&](store::Transaction& tx) {
+      Status noted = store::with_write(store_, [&](store::Transaction& tx) {
         return tx
             .exec("UPDATE job_schedule SET last_finished_at = ?, last_result = ? WHERE name = ?",
                   {now, "failed: " + report.status.message(), job.name})
             .status();
       });
+      // The run's own failure is reported either way; this only says where `jobs` would show it.
+      if (!noted.ok())
+        spdlog::error("job {}: recording its failure in job_schedule failed: {}", job.name, noted.message());
     } else if (report.handled > 0) {
       spdlog::info("job {}: {} handled", job.name, report.handled);
     }

@@ -1,3 +1,5 @@
+#include <spdlog/spdlog.h>
+
 #include <cmath>
 #include <limits>
 
@@ -22,8 +24,9 @@ Result<int> schema_version(store::Transaction& tx) {
 namespace internal {
 
 Checksum::Checksum() {
-  // Idempotent; libsodium wants it before any other call.
-  (void)sodium_init();
+  // Idempotent; libsodium wants it before any other call. Its SHA-256 needs nothing it sets
+  // up (CPU feature detection, the random generator), so a failure is logged, not fatal.
+  if (sodium_init() < 0) spdlog::error("transfer checksum: libsodium failed to initialise (sodium_init)");
   crypto_hash_sha256_init(&state_);
 }
 

@@ -6,6 +6,7 @@
 #include <libpq-fe.h>
 
 #include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -228,6 +229,43 @@ TEST_F(StoreTest, UniqueViolationIsConflict) {
   Status again = with_write(*store_, [&](Transaction& tx) { return add(tx).status(); });
   EXPECT_EQ(again.code(), Code::kConflict) << again.message();
   EXPECT_EQ(read("SELECT COUNT(*) FROM accounts")[0].i64(0), 1);
+}
+
+// The conflict contract (store.h): `work` runs once, its Conflict comes back unchanged and
+// nothing of that transaction is committed. The first run conflicts and a second would not,
+// so a retry would show as two runs, an ok status and a committed row.
+TEST_F(StoreTest, AConflictIsReturnedAfterOneRunAndNothingIsCommitted) {
+  auto add_account = [](Transaction& tx) {
+    return tx.exec("INSERT INTO accounts (kind, login, password_hash, display_name, created_at) VALUES (?, ?, ?, ?, ?)",
+                   {std::string("resident"), std::string("hanako"), std::string("h"), std::string("花子"), int64_t{1}});
+  };
+  ASSERT_TRUE(with_write(*store_, [&](Transaction& tx) { return add_account(tx).status(); }).ok());
+  for (bool lazy : {false, true}) {
+    int runs = 0;
+    auto work = [&](Transaction& tx) -> Status {
+      ++runs;
+      auto r = tx.exec(
+          "INSERT INTO procedure_versions (version, procedure_id, body, created_at) "
+          "VALUES ('v-conflict', 'p', '', 1)");
+      if (!r.ok()) return r.status();
+      if (runs > 1) return Status::Ok();
+      return add_account(tx).status();  // "hanako" exists: a unique violation
+    };
+    Status s = lazy ? with_lazy_write(*store_, work) : with_write(*store_, work);
+    EXPECT_EQ(s.code(), Code::kConflict) << "lazy=" << lazy << ": " << s.message();
+    EXPECT_EQ(runs, 1) << "lazy=" << lazy << ": a conflict must not run `work` again";
+    EXPECT_EQ(read("SELECT COUNT(*) FROM procedure_versions")[0].i64(0), 0) << "lazy=" << lazy;
+  }
+  // The store is usable at once: the caller may run its work again if it chooses to.
+  Status again = with_write(*store_, [](Transaction& tx) {
+    return tx
+        .exec(
+            "INSERT INTO procedure_versions (version, procedure_id, body, created_at) "
+            "VALUES ('v-conflict', 'p', '', 1)")
+        .status();
+  });
+  EXPECT_TRUE(again.ok()) << again.message();
+  EXPECT_EQ(read("SELECT COUNT(*) FROM procedure_versions")[0].i64(0), 1);
 }
 
 TEST_F(StoreTest, ReadTransactionsSeeOneSnapshot) {
@@ -547,6 +585,89 @@ TEST_F(PostgresStoreTest, AFailedStatementFailsTheCommit) {
   auto check = s->begin(Store::Mode::kRead);
   ASSERT_TRUE(check.ok());
   EXPECT_EQ((*(*check)->query("SELECT COUNT(*) FROM procedure_versions"))[0].i64(0), 0);
+}
+
+// A serialization failure (SQLSTATE 40001) is a Conflict and is not retried either, although
+// here a second run would succeed: conflict_once() fails at its first call only (it counts
+// with a sequence, which a rollback does not undo).
+TEST_F(PostgresStoreTest, ASerializationFailureIsAConflictAfterOneRun) {
+  StoreUrl url;
+  auto s = open_migrated(url.url());
+  ASSERT_TRUE(s);
+  Admin admin(url.url());
+  admin.value("CREATE SEQUENCE conflict_calls");
+  admin.value(
+      "CREATE FUNCTION conflict_once() RETURNS integer LANGUAGE plpgsql AS $$ BEGIN "
+      "IF nextval('conflict_calls') = 1 THEN "
+      "RAISE EXCEPTION 'forced serialization failure' USING ERRCODE = 'serialization_failure'; END IF; "
+      "RETURN 1; END $$");
+  int runs = 0;
+  auto work = [&](Transaction& tx) -> Status {
+    ++runs;
+    auto r = tx.exec(
+        "INSERT INTO procedure_versions (version, procedure_id, body, created_at) "
+        "VALUES ('v-serial', 'p', '', 1)");
+    if (!r.ok()) return r.status();
+    return tx.query("SELECT conflict_once()").status();
+  };
+  Status first = with_write(*s, work);
+  EXPECT_EQ(first.code(), Code::kConflict) << first.message();
+  EXPECT_NE(first.message().find("forced serialization failure"), std::string::npos) << first.message();
+  EXPECT_EQ(runs, 1);
+  EXPECT_EQ(admin.value("SELECT COUNT(*) FROM procedure_versions"), "0");
+  // Running it again is the caller's decision; then it commits, once.
+  Status second = with_write(*s, work);
+  EXPECT_TRUE(second.ok()) << second.message();
+  EXPECT_EQ(runs, 2);
+  EXPECT_EQ(admin.value("SELECT COUNT(*) FROM procedure_versions"), "1");
+}
+
+// The one way a madoguchi writer meets a deadlock (40P01): a session outside its writer lock,
+// such as an operator's psql, locking the same rows in the other order. PostgreSQL ends the
+// transaction that first waited for deadlock_timeout, ours here: the caller gets a Conflict
+// after one run, and the outside session's transaction goes through.
+TEST_F(PostgresStoreTest, ADeadlockWithAnOutsideSessionIsAConflictAfterOneRun) {
+  StoreUrl url;
+  auto s = open_migrated(url.url());
+  ASSERT_TRUE(s);
+  ASSERT_TRUE(with_write(*s, [](Transaction& tx) {
+                return tx
+                    .exec(
+                        "INSERT INTO procedure_versions (version, procedure_id, body, created_at) "
+                        "VALUES ('a', 'p', '', 0), ('b', 'p', '', 0)")
+                    .status();
+              }).ok());
+  Admin outside(url.url());
+  outside.value("BEGIN");
+  outside.value("UPDATE procedure_versions SET created_at = 2 WHERE version = 'b'");
+  std::atomic<int> runs{0};
+  Status ours;
+  std::thread writer([&] {
+    ours = with_write(*s, [&](Transaction& tx) -> Status {
+      ++runs;
+      auto r = tx.exec("UPDATE procedure_versions SET created_at = 1 WHERE version = 'a'");
+      if (!r.ok()) return r.status();
+      return tx.exec("UPDATE procedure_versions SET created_at = 1 WHERE version = 'b'").status();  // waits
+    });
+  });
+  Admin watcher(url.url());
+  bool waiting = false;
+  for (int i = 0; i < 200 && !waiting; ++i) {
+    waiting = watcher.value(
+                  "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() "
+                  "AND wait_event_type = 'Lock'") == "1";
+    if (!waiting) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_TRUE(waiting) << "our writer never waited for the outside session's row lock";
+  outside.value("UPDATE procedure_versions SET created_at = 2 WHERE version = 'a'");  // closes the cycle
+  outside.value("COMMIT");
+  writer.join();
+  EXPECT_EQ(ours.code(), Code::kConflict) << ours.message();
+  EXPECT_NE(ours.message().find("deadlock"), std::string::npos) << ours.message();
+  EXPECT_EQ(runs.load(), 1);
+  EXPECT_EQ(watcher.value("SELECT string_agg(version || '=' || created_at, ',' ORDER BY version) "
+                          "FROM procedure_versions"),
+            "a=2,b=2");
 }
 
 TEST_F(PostgresStoreTest, TextWithNulIsRejectedNotTruncated) {
