@@ -1,6 +1,11 @@
 // The command line: check-procedures names file and line and fails; a broken definition is
-// skipped at serve while the others serve; audit verify; staff downloads are audited.
+// skipped at serve while the others serve; audit verify; staff downloads are audited; global
+// flags before or after the subcommand; settings out of range refused.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -169,6 +174,117 @@ TEST(DefinitionVersions, AnswersAreShownWithTheVersionTheyWereFilledAgainst) {
   Reply first = guest.get(location_of(start));
   Reply next = guest.post_multipart(post_action_of(first.body), {{"csrf", csrf_of(first.body)}, {"action", "next"}, {"f.relationship", "head"}}, {});
   EXPECT_NE(guest.get(location_of(next)).body.find("連絡のつく電話番号"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace madoguchi::test
+
+// Global flags go before or after the subcommand (DECISIONS.md "CLI and configuration"), and a
+// flag out of its setting's range is refused as the file's value is.
+namespace madoguchi::test {
+namespace {
+
+// A port nothing listens on right now (bound once by the kernel's choice, then released).
+int free_port() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  int port = 0;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
+    port = ntohs(addr.sin_port);
+  }
+  ::close(fd);
+  return port;
+}
+
+// Accounts in the store at `url` whose login matches the SQL LIKE `pattern` (migrating it
+// first, so a store nothing wrote to counts 0); -1 when the store cannot be read.
+int64_t accounts_like(const std::string& url, const std::string& pattern) {
+  auto st = store::Store::open(url);
+  if (!st.ok() || !(*st)->migrate().ok()) return -1;
+  int64_t n = -1;
+  Status s = store::with_read(**st, [&](store::Transaction& tx) {
+    auto rows = tx.query("SELECT COUNT(*) FROM accounts WHERE login LIKE ?", {pattern});
+    if (!rows.ok()) return rows.status();
+    n = rows->at(0).i64(0);
+    return Status::Ok();
+  });
+  return s.ok() ? n : -1;
+}
+
+// `serve --demo` with --listen and --store given after `serve` (flags_after) or before it:
+// the server listens on the port asked for and writes the demo accounts to the store given by
+// the flag, not to the one in the configuration file.
+void serve_with_flags(bool flags_after) {
+  MadoguchiServer configured;  // its madoguchi.toml names its own store
+  MadoguchiServer other;       // only for a second, empty store
+  const int port = free_port();
+  ASSERT_GT(port, 0);
+  const std::vector<std::string> flags = {"--config", (configured.dir() / "madoguchi.toml").string(),
+                                          "--listen", "127.0.0.1:" + std::to_string(port),
+                                          "--store",  other.store_url()};
+  std::vector<std::string> args = {"serve", "--demo"};
+  args.insert(flags_after ? args.end() : args.begin(), flags.begin(), flags.end());
+  ServerProcess process;
+  ASSERT_TRUE(process.start(MADOGUCHI_BINARY, args)) << process.error() << "\n" << process.output();
+  EXPECT_EQ(process.port(), port);
+  HttpClient c(port);
+  EXPECT_EQ(c.get("/healthz").status, 200);
+  EXPECT_NE(process.output().find("demo resident"), std::string::npos) << process.output();
+  EXPECT_EQ(process.stop(), 0);
+  EXPECT_GT(accounts_like(other.store_url(), "%"), 0);
+  EXPECT_EQ(accounts_like(configured.store_url(), "%"), 0);
+}
+
+TEST(Cli, ServeTakesGlobalFlagsAfterTheSubcommand) { serve_with_flags(true); }
+
+TEST(Cli, ServeTakesGlobalFlagsBeforeTheSubcommand) { serve_with_flags(false); }
+
+TEST(Cli, UserAddAndMigrateTakeGlobalFlagsOnEitherSide) {
+  MadoguchiServer server;
+  MadoguchiServer other;
+  std::string out;
+  const std::string store = " --store '" + other.store_url() + "'";
+  EXPECT_EQ(server.cli("migrate" + store, "", &out), 0) << out;
+  EXPECT_NE(out.find("migrations applied"), std::string::npos) << out;
+  EXPECT_EQ(server.cli("user add after-1 --name 'A'" + store, "password-after-1\n", &out), 0) << out;
+  EXPECT_EQ(server.cli(store + " user add before-1 --name 'B'", "password-before-1\n", &out), 0) << out;
+  // A staff account's flags mixed with a global one between them.
+  EXPECT_EQ(server.cli("user add after-2 --staff" + store + " --department bousai --role tanto --name 'C'",
+                       "password-after-2\n", &out),
+            0)
+      << out;
+  EXPECT_EQ(accounts_like(other.store_url(), "after-%"), 2);
+  EXPECT_EQ(accounts_like(other.store_url(), "before-%"), 1);
+  EXPECT_EQ(accounts_like(server.store_url(), "%"), 0);
+  // Nested subcommands too.
+  EXPECT_EQ(server.cli("audit verify" + store, "", &out), 0) << out;
+}
+
+TEST(Cli, OutOfRangeFlagIsRefusedNamingTheSetting) {
+  MadoguchiServer server;
+  std::string out;
+  EXPECT_EQ(server.cli("migrate --max-file-bytes 0", "", &out), 1);
+  EXPECT_NE(out.find("--max-file-bytes: setting 'max_file_bytes' must be an integer from 1 to"), std::string::npos)
+      << out;
+  EXPECT_EQ(server.cli("--threads -1 migrate", "", &out), 1);
+  EXPECT_NE(out.find("setting 'threads' must be an integer from 0 to 2147483647"), std::string::npos) << out;
+  EXPECT_EQ(server.cli("migrate --secure-cookies yes", "", &out), 1);
+  EXPECT_NE(out.find("setting 'secure_cookies' must be true or false"), std::string::npos) << out;
+  EXPECT_EQ(server.cli("migrate --session-hours 8h", "", &out), 1);
+  EXPECT_NE(out.find("session_hours"), std::string::npos) << out;
+  EXPECT_EQ(server.cli("migrate --secure-cookies true --max-file-bytes 5000000", "", &out), 0) << out;
+}
+
+TEST(Cli, OutOfRangeFileValueIsRefusedNamingTheSetting) {
+  MadoguchiServer server("max_file_bytes = 0");
+  EXPECT_FALSE(server.start());
+  EXPECT_TRUE(std::regex_search(
+      server.output(), std::regex("madoguchi\\.toml:[0-9]+: setting 'max_file_bytes' must be an integer from 1 to")))
+      << server.output();
 }
 
 }  // namespace
