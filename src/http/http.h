@@ -26,7 +26,9 @@ struct Request {
   std::string remote_addr;  // "127.0.0.1"
   std::string request_id;   // 16 hex chars, also sent back as X-Request-Id
   std::map<std::string, std::string> params;  // "{name}" segments matched by the Router
-  std::string route;        // the pattern that matched, e.g. "/procedures/{id}"; for logs/metrics
+  std::map<std::string, int64_t> ids;         // "{name:id}" segments, already parsed
+  std::string route;        // the pattern that matched, e.g. "/drafts/{draft}" (parameter kinds
+                            // such as ":id" left out, so labels stay stable); for logs/metrics
 
   // First header with this (case-insensitive) name, or "".
   std::string header(std::string_view name) const;
@@ -54,9 +56,11 @@ struct Response {
 
 using Handler = std::function<Response(Request&)>;
 
-// Routes "METHOD pattern" to a handler. Patterns are literal segments and "{name}" segments
-// ("/procedures/{id}/pages/{page}"); a "{name}" segment matches one non-empty segment.
-// A literal segment beats a "{name}" one. Registration happens before the server starts;
+// Routes "METHOD pattern" to a handler. Patterns are literal segments, "{name}" segments
+// ("/procedures/{id}/pages/{page}") and "{name:id}" segments ("/drafts/{draft:id}"). A "{name}"
+// segment matches one non-empty segment; a "{name:id}" segment matches only 1 to 18 ASCII
+// digits, so "12abc" or "-1" find no route (404) instead of reaching a handler half-parsed, and
+// its value is in Request::ids as well as Request::params. A literal segment beats a parameter. Registration happens before the server starts;
 // lookups are then read-only and thread-safe.
 class Router {
  public:

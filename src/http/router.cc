@@ -14,9 +14,11 @@ struct Router::Route {
   struct Segment {
     std::string text;  // literal text, or the parameter name
     bool param = false;
+    bool id = false;  // "{name:id}": digits only, also parsed into Request::ids
   };
   std::string method;
   std::string pattern;
+  std::string label;  // the pattern without parameter kinds ("{draft}"), for logs and metrics
   std::vector<Segment> segments;
   Handler handler;
 };
@@ -35,6 +37,18 @@ std::vector<std::string_view> split_path(std::string_view path) {
     path.remove_prefix(slash + 1);
   }
   return out;
+}
+
+// A "{name:id}" segment: 1 to 18 ASCII digits (fits int64_t without overflow checks).
+bool is_id_segment(std::string_view seg) {
+  if (seg.empty() || seg.size() > 18) return false;
+  return std::all_of(seg.begin(), seg.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+int64_t id_value(std::string_view seg) {
+  int64_t n = 0;
+  for (char c : seg) n = n * 10 + (c - '0');
+  return n;
 }
 
 bool method_matches(const std::string& route_method, const std::string& method) {
@@ -64,6 +78,12 @@ void Router::add(std::string method, std::string pattern, Handler handler) {
     if (seg.size() >= 2 && seg.front() == '{' && seg.back() == '}') {
       s.text = std::string(seg.substr(1, seg.size() - 2));
       s.param = true;
+      if (s.text.size() > 3 && s.text.ends_with(":id")) {
+        s.text.resize(s.text.size() - 3);
+        s.id = true;
+      } else if (s.text.find(':') != std::string::npos) {
+        throw std::invalid_argument("unknown parameter kind in " + pattern);
+      }
       if (s.text.empty()) throw std::invalid_argument("empty parameter name in " + pattern);
     } else {
       s.text = std::string(seg);
@@ -76,6 +96,8 @@ void Router::add(std::string method, std::string pattern, Handler handler) {
     }
   }
   route->method = std::move(method);
+  for (const auto& s : route->segments) route->label += "/" + (s.param ? "{" + s.text + "}" : s.text);
+  if (route->label.empty()) route->label = "/";
   route->pattern = std::move(pattern);
   route->handler = std::move(handler);
   routes_.push_back(std::move(route));
@@ -117,7 +139,7 @@ Response Router::dispatch(Request& req) const {
     bool match = true;
     for (size_t i = 0; i < segs.size() && match; ++i) {
       const auto& s = route->segments[i];
-      match = s.param ? !segs[i].empty() : s.text == segs[i];
+      match = s.id ? is_id_segment(segs[i]) : s.param ? !segs[i].empty() : s.text == segs[i];
     }
     if (!match) continue;
     if (!method_matches(route->method, req.method)) {
@@ -141,10 +163,13 @@ Response Router::dispatch(Request& req) const {
   }
 
   if (best != nullptr) {
-    req.route = best->pattern;
+    req.route = best->label;
     req.params.clear();
+    req.ids.clear();
     for (size_t i = 0; i < segs.size(); ++i) {
-      if (best->segments[i].param) req.params[best->segments[i].text] = std::string(segs[i]);
+      const auto& s = best->segments[i];
+      if (s.param) req.params[s.text] = std::string(segs[i]);
+      if (s.id) req.ids[s.text] = id_value(segs[i]);
     }
     try {
       return best->handler(req);

@@ -17,7 +17,8 @@ namespace {
 const std::set<std::string> kTopKeys = {
     "id",          "source",      "title",      "summary",  "description", "eligibility",
     "prepare",     "attachments", "department", "category", "life_events", "fee",
-    "identity",    "processing_days", "channels", "route",  "pages", "retention_years"};
+    "identity",    "processing_days", "channels", "route",  "pages", "retention_years",
+    "steps"};
 
 std::string sha256_hex(const std::string& bytes) {
   // sodium_init is idempotent and cheap after the first call; the hash needs it for the CPU
@@ -184,6 +185,12 @@ Result<Procedure> parse_procedure(const std::string& text, const std::string& fi
   }
   read_channels(r, root, &p);
   p.route = r.string_list(root, "route", "the procedure", true);
+  // Which steps (src/steps) take part; absent = the default steps. Whether each id names a
+  // registered step is steps::Registry::check's to say: the steps are not known here.
+  if (root["steps"]) {
+    p.steps = r.string_list(root, "steps", "the procedure", false);
+    p.steps_line = YamlReader::line_of(root["steps"]);
+  }
 
   ParseState s{r, {}};
   p.pages = read_pages(s, root);

@@ -114,6 +114,9 @@ struct Procedure {
   int retention_years = 0;                 // 保存期間 of closed applications; 0 = the deployment's default
   bool online = true, counter = true;      // channels offered
   std::vector<std::string> route;          // role ids, in approval order (起案 → … → 決裁)
+  // The steps (src/steps) this procedure switches on, in order; nullopt = the default steps.
+  std::optional<std::vector<std::string>> steps;
+  int steps_line = 0;  // where `steps` is written, for messages
   std::vector<Page> pages;
   std::string file;     // path it was loaded from
   std::string version;  // hex SHA-256 of the file's bytes

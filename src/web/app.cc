@@ -7,6 +7,7 @@
 
 #include "auth/crypto.h"
 #include "core/date.h"
+#include "usecases/sessions.h"
 
 namespace madoguchi::web {
 
@@ -43,45 +44,18 @@ std::string pick_locale(const http::Request& req) {
 Visitor identify(App& app, const http::Request& req) {
   Visitor v;
   v.locale = pick_locale(req);
-  std::string token = req.cookie("sid");
-  if (token.empty()) return v;
-  // Most requests only read the session; the sliding expiry is written in its own write
-  // transaction when it is due, so page views do not queue for SQLite's single writer.
-  int64_t now = unix_now();
-  const std::chrono::seconds lifetime(app.config.session_lifetime_seconds());
-  bool stale = false;
-  store::with_read(*app.store, [&](store::Transaction& tx) {
-    auto s = auth::load_session(tx, token, now, lifetime, /*slide=*/false);
-    if (!s.ok()) return Status::Ok();
-    v.session = *s;
-    stale = now - s->last_seen > auth::touch_period(lifetime);
-    if (s->account_id) {
-      auto a = auth::find_account(tx, *s->account_id);
-      if (a.ok()) v.account = *a;
-    }
-    return Status::Ok();
-  });
-  if (stale) {
-    store::with_write(*app.store, [&](store::Transaction& tx) {
-      auto s = auth::load_session(tx, token, now, lifetime);
-      // The page tells the browser how long is left, so it must see the slid expiry.
-      if (s.ok() && v.session) v.session->expires_at = s->expires_at;
-      return s.status();
-    });
-  }
+  auto visit = usecases::resume_session(env(app), req.cookie("sid"));
+  v.session = std::move(visit.session);
+  v.account = std::move(visit.account);
   return v;
 }
 
 Status ensure_session(App& app, Visitor* v) {
   if (v->session) return Status::Ok();
-  return store::with_write(*app.store, [&](store::Transaction& tx) {
-    auto s = auth::create_session(tx, std::nullopt, unix_now(),
-                                  std::chrono::seconds(app.config.session_lifetime_seconds()),
-                                  &v->new_session_token);
-    if (!s.ok()) return s.status();
-    v->session = *s;
-    return Status::Ok();
-  });
+  auto s = usecases::start_guest_session(env(app), &v->new_session_token);
+  if (!s.ok()) return s.status();
+  v->session = *s;
+  return Status::Ok();
 }
 
 bool csrf_ok(const Visitor& v, const http::Fields& posted) {

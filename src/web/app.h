@@ -17,13 +17,22 @@
 #include "http/http.h"
 #include "ja/postal.h"
 #include "procedures/catalog.h"
+#include "steps/step.h"
 #include "store/store.h"
+#include "usecases/env.h"
 #include "web/page_cache.h"
 #include "web/templates.h"
 
 namespace madoguchi::web {
 
 using Json = nlohmann::json;
+
+// A declared route and its guards (web/route.h), as the access-matrix test enumerates them.
+struct RouteDecl {
+  std::string method;
+  std::string pattern;
+  unsigned guards = 0;
+};
 
 struct App {
   Config config;
@@ -35,7 +44,14 @@ struct App {
   Templates templates;
   Metrics* metrics = nullptr;
   PageCache public_pages;  // catalogue pages for visitors without a session
+  steps::Registry steps = steps::Registry::builtin();
+  std::vector<RouteDecl> routes;  // every route register_routes() declared, with its guards
 };
+
+// The use cases' view of the app (usecases/env.h).
+inline usecases::Env env(App& app) {
+  return usecases::Env{*app.store, app.catalog, app.locales, app.holidays, app.config, app.steps};
+}
 
 // Everything a handler needs to know about the asker.
 struct Visitor {

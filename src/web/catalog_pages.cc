@@ -1,13 +1,16 @@
 // The catalogue (home, search, browse by category and life event) and a procedure's page.
 #include "core/wareki.h"
 #include "web/app.h"
+#include "web/route.h"
 #include "web/views.h"
 
 namespace madoguchi::web {
 namespace {
 
-http::Response home(App& app, http::Request& req) {
-  Visitor v = identify(app, req);
+http::Response home(Call& c) {
+  App& app = c.app;
+  http::Request& req = c.req;
+  const Visitor& v = c.v;
   std::string q = req.query_param("q");
   std::string category = req.query_param("category");
   std::string event = req.query_param("event");
@@ -54,8 +57,10 @@ http::Response home(App& app, http::Request& req) {
   return res;
 }
 
-http::Response procedure_page(App& app, http::Request& req) {
-  Visitor v = identify(app, req);
+http::Response procedure_page(Call& c) {
+  App& app = c.app;
+  http::Request& req = c.req;
+  Visitor& v = c.v;
   const procedures::Procedure* p = app.catalog.find(req.params["id"]);
   if (!p) return error_page(app, v, req, 404, "error.no_procedure");
   Json view = procedure_card(app, *p, v.locale);
@@ -83,8 +88,8 @@ http::Response procedure_page(App& app, http::Request& req) {
 }  // namespace
 
 void register_catalog_routes(http::Router& r, App& app) {
-  r.add("GET", "/", [&app](http::Request& req) { return home(app, req); });
-  r.add("GET", "/procedures/{id}", [&app](http::Request& req) { return procedure_page(app, req); });
+  add_route(r, app, "GET", "/", kOpen, home);
+  add_route(r, app, "GET", "/procedures/{id}", kOpen, procedure_page);
 }
 
 }  // namespace madoguchi::web

@@ -4,6 +4,7 @@
 // digits (the script normalises 全角 digits and hyphens before asking). The route exists
 // only when a table was loaded: without one, nothing is faked.
 #include "web/app.h"
+#include "web/route.h"
 
 namespace madoguchi::web {
 
@@ -38,8 +39,8 @@ Json postal_json(const std::string& code, const std::vector<ja::PostalAddress>& 
 
 void register_postal_routes(http::Router& r, App& app) {
   if (app.postal.empty()) return;
-  r.add("GET", "/postal/{code}", [&app](http::Request& req) {
-    const std::string code = req.params["code"];
+  add_route(r, app, "GET", "/postal/{code}", kStateless, [&app](Call& c) {
+    const std::string code = c.req.params["code"];
     if (!ja::is_postal_code_digits(code)) return json_response(400, {{"error", "malformed"}});
     auto found = app.postal.find(code);
     if (found.empty()) return json_response(404, {{"error", "unknown"}});

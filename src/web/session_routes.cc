@@ -4,39 +4,24 @@
 // no typed answer is lost to a timeout. Needs the session's CSRF token like every other
 // state-changing request; 204 on success, 403 when the session is gone or the token is wrong.
 // Without JavaScript nothing calls it and nothing changes.
-#include <chrono>
-
-#include "core/date.h"
+#include "usecases/sessions.h"
 #include "web/app.h"
+#include "web/route.h"
 
 namespace madoguchi::web {
 
 void register_session_routes(http::Router& r, App& app) {
-  r.add("POST", "/session/extend", [&app](http::Request& req) {
-    Visitor v = identify(app, req);
-    auto posted = http::parse_urlencoded(req.body);
-    if (!posted.ok() || !csrf_ok(v, *posted)) {
-      http::Response res = http::Response::text(403, "forbidden\n");
-      res.headers.emplace_back("Cache-Control", "no-store");
-      return res;
-    }
-    const std::chrono::seconds lifetime(app.config.session_lifetime_seconds());
-    int64_t remaining = 0;
-    Status s = store::with_write(*app.store, [&](store::Transaction& tx) {
-      auto ext = auth::extend_session(tx, v.session->token_hash, unix_now(), lifetime);
-      if (!ext.ok()) return ext.status();
-      remaining = ext->expires_at - ext->last_seen;
-      return Status::Ok();
-    });
-    if (!s.ok()) {
-      http::Response res = http::Response::text(s.code() == Status::Code::kNotFound ? 403 : 500, "\n");
+  add_route(r, app, "POST", "/session/extend", kCsrf | kPlainErrors, [](Call& c) {
+    auto ext = usecases::extend_session(env(c.app), c.v.session->token_hash);
+    if (!ext.ok()) {
+      http::Response res = http::Response::text(ext.status().code() == Status::Code::kNotFound ? 403 : 500, "\n");
       res.headers.emplace_back("Cache-Control", "no-store");
       return res;
     }
     http::Response res = http::Response::text(204, "");
     res.headers.emplace_back("Cache-Control", "no-store");
     // The new remaining lifetime, so the page's timer restarts from the server's figure.
-    res.headers.emplace_back("X-Session-Remaining", std::to_string(remaining));
+    res.headers.emplace_back("X-Session-Remaining", std::to_string(ext->expires_at - ext->last_seen));
     return res;
   });
 }

@@ -4,6 +4,7 @@
 
 #include "applications/applications.h"
 #include "core/wareki.h"
+#include "i18n/format.h"
 #include "ja/ruby.h"
 
 namespace madoguchi::web {
@@ -22,30 +23,11 @@ Json localized(const procedures::LocalizedText& text, const std::string& locale,
 }
 
 std::string format_yen(App& app, const std::string& locale, long long yen) {
-  if (yen == 0) return app.locales.t(locale, "money.free");
-  std::string digits = std::to_string(yen);
-  std::string grouped;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) grouped += ',';
-    grouped += digits[i];
-  }
-  return app.locales.t(locale, "money.yen", {{"amount", grouped}});
+  return i18n::format_yen(app.locales, locale, yen);
 }
 
 std::string format_date(App& app, const std::string& locale, const Date& d) {
-  if (Locales::html_lang(locale) == "ja") return format_both(d);
-  auto w = to_wareki(d);
-  static const std::map<std::string, std::string> kEraKeys = {
-      {"令和", "era.reiwa"}, {"平成", "era.heisei"}, {"昭和", "era.showa"}, {"大正", "era.taisho"}, {"明治", "era.meiji"}};
-  std::map<std::string, std::string> params = {{"y", std::to_string(d.year)},
-                                               {"m", std::to_string(d.month)},
-                                               {"d", std::to_string(d.day)},
-                                               {"month", app.locales.t(locale, "date.month." + std::to_string(d.month))}};
-  if (!w) return app.locales.t(locale, "date.western", params);
-  auto key = kEraKeys.find(w->era);
-  params["era"] = key != kEraKeys.end() ? app.locales.t(locale, key->second) : w->era;
-  params["ey"] = std::to_string(w->year);
-  return app.locales.t(locale, "date.both", params);
+  return i18n::format_date(app.locales, locale, d);
 }
 
 std::string format_time(int64_t unix_seconds) {
@@ -90,26 +72,6 @@ Json procedure_card(App& app, const procedures::Procedure& p, const std::string&
   auto dept = app.catalog.organisation().departments.find(p.department);
   if (dept != app.catalog.organisation().departments.end()) card["department"] = localized(dept->second, locale);
   return card;
-}
-
-}  // namespace madoguchi::web
-
-namespace madoguchi::web {
-
-std::optional<procedures::Procedure> definition_for(App& app, store::Transaction& tx,
-                                                    const std::string& procedure_id,
-                                                    const std::string& version) {
-  const procedures::Procedure* current = app.catalog.find(procedure_id);
-  if (current && current->version == version) return *current;
-  auto text = applications::version_text(tx, version);
-  if (text.ok()) {
-    std::vector<procedures::Problem> problems;
-    auto p = procedures::parse_procedure(*text, procedure_id + "@" + version.substr(0, 12),
-                                         app.catalog.organisation(), &problems);
-    if (p.ok()) return *p;
-  }
-  if (current) return *current;
-  return std::nullopt;
 }
 
 }  // namespace madoguchi::web

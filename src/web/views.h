@@ -34,12 +34,6 @@ std::string event_text(App& app, const std::string& locale, const std::string& a
 // Status name of an application in the visitor's language.
 std::string status_text(App& app, const std::string& locale, const std::string& status);
 
-// The definition an application was filled against (by its content hash), so answers are shown
-// with the labels and pages the resident saw; the current one when unchanged or unknown.
-std::optional<procedures::Procedure> definition_for(App& app, store::Transaction& tx,
-                                                    const std::string& procedure_id,
-                                                    const std::string& version);
-
 void register_catalog_routes(http::Router& r, App& app);
 void register_form_routes(http::Router& r, App& app);
 void register_status_routes(http::Router& r, App& app);

@@ -1,0 +1,74 @@
+// Steps: the plug-in point of an application's life. A step is something a procedure's
+// definition switches on (`steps:` in its YAML) that takes part when an application reaches a
+// moment of its life — an e-mail notice today; later a payment between "check your answers"
+// and the receipt, a signature or the issued document between the decision and "completed".
+// Modelled on Open Forms' registries (payments/, prefill/, registrations/: a base interface,
+// plug-ins in their own folders): each step lives in src/steps/<id>/ with its own files, and
+// is registered once in Registry::builtin().
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "applications/applications.h"
+#include "core/status.h"
+#include "procedures/catalog.h"
+#include "store/store.h"
+#include "usecases/env.h"
+
+namespace madoguchi::steps {
+
+// The moments a step hears about.
+enum class Moment {
+  kSubmitted,            // a resident submitted: the application exists with its 受付番号
+  kCorrectionRequested,  // staff asked the resident to change something
+  kDecided,              // approved at the route's last step, or rejected
+};
+
+// Where a moment happens: inside the use case's write transaction, after the change was made.
+struct Occasion {
+  const usecases::Env& env;
+  store::Transaction& tx;
+  const applications::Application& application;  // as it is after the change
+  int64_t now = 0;
+};
+
+class Step {
+ public:
+  virtual ~Step() = default;
+  // The name definitions use in `steps:`: lower-case letters and '_'.
+  virtual std::string_view id() const = 0;
+  // Takes part in `moment`. Runs in the transaction that made the change, so what the step
+  // writes commits together with the change or not at all; a non-ok Status aborts the change.
+  // A step that has nothing to do at a moment returns Ok.
+  virtual Status on(Moment moment, const Occasion& occasion) const = 0;
+};
+
+class Registry {
+ public:
+  // Every step Madoguchi ships. Steps marked default run for definitions without `steps:`.
+  static Registry builtin();
+
+  // Adds a step; throws std::invalid_argument when its id is taken or malformed.
+  void add(std::unique_ptr<Step> step, bool on_by_default);
+  // The step with this id, or nullptr.
+  const Step* find(std::string_view id) const;
+  // The steps `proc` switches on, in its definition's order: its `steps:` list, or the
+  // default steps when the definition has none. Ids not registered are skipped (check()
+  // reports them, and serve refuses to start with them).
+  std::vector<const Step*> for_procedure(const procedures::Procedure& proc) const;
+  // Tells each step of `proc` about `moment`, in order; stops at and returns the first failure.
+  Status run(Moment moment, const procedures::Procedure& proc, const Occasion& occasion) const;
+  // A problem (file:line) for each id a definition's `steps:` names that is not registered.
+  std::vector<procedures::Problem> check(const procedures::Catalog& catalog) const;
+
+ private:
+  std::vector<std::unique_ptr<Step>> steps_;
+  std::vector<const Step*> defaults_;
+};
+
+}  // namespace madoguchi::steps

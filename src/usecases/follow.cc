@@ -1,0 +1,132 @@
+#include "usecases/follow.h"
+
+#include "core/date.h"
+#include "core/receipt.h"
+#include "ratelimit/ratelimit.h"
+#include "usecases/definition_version.h"
+
+namespace madoguchi::usecases {
+namespace {
+
+std::string limit_key(const std::string& receipt) { return "receipt:" + receipt; }
+
+// Seconds until `receipt` may be tried again. A store error is returned, never read as 0.
+Result<int64_t> access_code_wait(const Env& env, const std::string& receipt, int64_t now) {
+  int64_t wait = 0;
+  Status s = store::with_read(env.store, [&](store::Transaction& tx) {
+    auto b = ratelimit::blocked_for(tx, limit_key(receipt), ratelimit::kAccessCode, now);
+    if (!b.ok()) return b.status();
+    wait = *b;
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return wait;
+}
+
+Status count_wrong_access_code(const Env& env, const std::string& receipt, int64_t now) {
+  return store::with_write(env.store, [&](store::Transaction& tx) {
+    return ratelimit::record_failure(tx, limit_key(receipt), ratelimit::kAccessCode, now);
+  });
+}
+
+}  // namespace
+
+Result<MyApplications> my_applications(const Env& env, const applications::Owner& owner) {
+  MyApplications out;
+  Status s = store::with_read(env.store, [&](store::Transaction& tx) {
+    out.applications = applications::list_for_account(tx, *owner.account_id);
+    auto d = applications::list_drafts(tx, owner);
+    if (!d.ok()) return d.status();
+    out.drafts = std::move(*d);
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+Result<applications::Application> own_application(const Env& env, int64_t account_id, const std::string& receipt) {
+  auto canonical = canonical_receipt_number(receipt);
+  if (!canonical) return Status::NotFound("no application");
+  std::optional<applications::Application> found;
+  Status s = store::with_read(env.store, [&](store::Transaction& tx) {
+    auto a = applications::find_by_receipt(tx, *canonical);
+    if (!a.ok()) return a.status();
+    if (a->account_id && *a->account_id == account_id) found = std::move(*a);
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  if (!found) return Status::NotFound("no application");
+  return std::move(*found);
+}
+
+Result<GuestLookup> guest_lookup(const Env& env, const std::string& receipt, const std::string& code) {
+  GuestLookup out;
+  auto canonical = canonical_receipt_number(receipt);
+  if (!canonical) return out;
+  const int64_t now = unix_now();
+  auto wait = access_code_wait(env, *canonical, now);
+  if (!wait.ok()) return wait.status();
+  out.wait_seconds = *wait;
+  if (out.wait_seconds > 0) return out;
+  Status s = store::with_read(env.store, [&](store::Transaction& tx) {
+    auto a = applications::find_by_receipt(tx, *canonical);
+    if (a.ok() && applications::access_code_matches(tx, a->id, code)) out.found = std::move(*a);
+    return a.ok() || a.status().code() == Status::Code::kNotFound ? Status::Ok() : a.status();
+  });
+  if (!s.ok()) return s;
+  if (!out.found) {
+    if (Status st = count_wrong_access_code(env, *canonical, now); !st.ok()) return st;
+  }
+  return out;
+}
+
+Result<ApplicationRecord> application_record(const Env& env, const applications::Application& a) {
+  ApplicationRecord out;
+  Status s = store::with_read(env.store, [&](store::Transaction& tx) {
+    auto ev = applications::events(tx, a.id);
+    if (!ev.ok()) return ev.status();
+    out.events = std::move(*ev);
+    out.definition = definition_for(env.catalog, tx, a.procedure_id, a.procedure_version);
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+Result<int64_t> open_correction(const Env& env, const CorrectionRequest& request, int64_t* wait_seconds) {
+  *wait_seconds = 0;
+  auto receipt = canonical_receipt_number(request.receipt);
+  if (!receipt) return Status::NotFound("no application");
+  const int64_t now = unix_now();
+  if (request.access_code) {
+    auto wait = access_code_wait(env, *receipt, now);
+    if (!wait.ok()) return wait.status();
+    *wait_seconds = *wait;
+    if (*wait > 0) return Status::NotFound("too many wrong codes");
+  }
+  bool wrong_code = false;
+  int64_t draft_id = 0;
+  Status s = store::with_write(env.store, [&](store::Transaction& tx) {
+    auto a = applications::find_by_receipt(tx, *receipt);
+    if (!a.ok()) return a.status();
+    const bool owns = request.access_code
+                          ? applications::access_code_matches(tx, a->id, *request.access_code)
+                          : a->account_id && request.owner.account_id && *a->account_id == *request.owner.account_id;
+    if (!owns) {
+      wrong_code = request.access_code.has_value();
+      return Status::NotFound("no application");
+    }
+    if (a->status != "correction") return Status::Conflict("no correction requested");
+    auto d = applications::open_correction(tx, request.owner, *a, now);
+    if (!d.ok()) return d.status();
+    draft_id = d->id;
+    return Status::Ok();
+  });
+  if (wrong_code) {
+    if (Status st = count_wrong_access_code(env, *receipt, now); !st.ok()) return st;
+  }
+  if (!s.ok()) return s;
+  return draft_id;
+}
+
+}  // namespace madoguchi::usecases
