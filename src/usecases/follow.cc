@@ -1,7 +1,7 @@
 #include "usecases/follow.h"
 
 #include "core/date.h"
-#include "core/receipt.h"
+#include "applications/receipt.h"
 #include "ratelimit/ratelimit.h"
 #include "usecases/definition_version.h"
 
@@ -34,7 +34,9 @@ Status count_wrong_access_code(const Env& env, const std::string& receipt, int64
 Result<MyApplications> my_applications(const Env& env, const applications::Owner& owner) {
   MyApplications out;
   Status s = store::with_read(env.store, [&](store::Transaction& tx) {
-    out.applications = applications::list_for_account(tx, *owner.account_id);
+    auto mine = applications::find_for_account(tx, *owner.account_id);
+    if (!mine.ok()) return mine.status();
+    out.applications = std::move(*mine);
     auto d = applications::list_drafts(tx, owner);
     if (!d.ok()) return d.status();
     out.drafts = std::move(*d);

@@ -34,6 +34,8 @@ Visit resume_session(const Env& env, const std::string& token) {
     if (session->account_id) {
       auto a = auth::find_account(tx, *session->account_id);
       if (a.ok()) v.account = *a;
+      // A deleted account signs its sessions out; any other failure is the store's, logged below.
+      else if (a.status().code() != Status::Code::kNotFound) return a.status();
     }
     return Status::Ok();
   });
@@ -88,6 +90,10 @@ Result<SignIn> sign_in(const Env& env, const std::string& guest_session_hash, co
     if (out.wait_seconds > 0) return Status::Ok();
     auto a = auth::authenticate(tx, login, password);
     if (a.ok()) out.account = *a;
+    // An unknown login and a wrong password are the same failure to the asker; a store error
+    // or a corrupt profile is not a wrong password, and is not counted as one.
+    const auto code = a.status().code();
+    if (!a.ok() && code != Status::Code::kNotFound && code != Status::Code::kPermissionDenied) return a.status();
     return Status::Ok();
   });
   if (!s.ok()) return s;
