@@ -5,7 +5,7 @@
 #include <algorithm>
 
 #include "auth/crypto.h"
-#include "core/receipt.h"
+#include "applications/receipt.h"
 
 namespace madoguchi::applications {
 namespace {

@@ -1,5 +1,5 @@
 // Dates as residents enter them: an era choice and year, month and day parts (or one text).
-#include "core/wareki.h"
+#include "ja/wareki.h"
 #include "forms/internal.h"
 #include "ja/text.h"
 

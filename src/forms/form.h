@@ -35,7 +35,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/date.h"
-#include "core/i18n.h"
+#include "i18n/i18n.h"
 #include "procedures/procedure.h"
 
 namespace madoguchi::forms {

@@ -2,7 +2,7 @@
 #include <cmath>
 #include <cstdio>
 
-#include "core/wareki.h"
+#include "ja/wareki.h"
 #include "forms/field_type.h"
 #include "forms/internal.h"
 

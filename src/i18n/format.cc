@@ -2,7 +2,7 @@
 
 #include <map>
 
-#include "core/wareki.h"
+#include "ja/wareki.h"
 
 namespace madoguchi::i18n {
 

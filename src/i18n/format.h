@@ -5,7 +5,7 @@
 #include <string>
 
 #include "core/date.h"
-#include "core/i18n.h"
+#include "i18n/i18n.h"
 
 namespace madoguchi::i18n {
 

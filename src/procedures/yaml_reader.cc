@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <map>
 
-#include "core/i18n.h"
+#include "i18n/i18n.h"
 
 namespace madoguchi::procedures::internal {
 

@@ -10,9 +10,9 @@
 #include <nlohmann/json.hpp>
 
 #include "auth/accounts.h"
-#include "core/business_days.h"
+#include "ja/business_days.h"
 #include "core/config.h"
-#include "core/i18n.h"
+#include "i18n/i18n.h"
 #include "core/metrics.h"
 #include "http/http.h"
 #include "ja/postal.h"

@@ -1,5 +1,5 @@
 // The catalogue (home, search, browse by category and life event) and a procedure's page.
-#include "core/wareki.h"
+#include "ja/wareki.h"
 #include "web/app.h"
 #include "web/route.h"
 #include "web/views.h"

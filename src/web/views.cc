@@ -3,7 +3,7 @@
 #include <map>
 
 #include "applications/applications.h"
-#include "core/wareki.h"
+#include "ja/wareki.h"
 #include "i18n/format.h"
 #include "ja/ruby.h"
 

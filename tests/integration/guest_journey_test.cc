@@ -5,7 +5,7 @@
 #include <regex>
 
 #include "core/date.h"
-#include "core/receipt.h"
+#include "applications/receipt.h"
 #include "support/madoguchi_fixture.h"
 
 namespace madoguchi::test {

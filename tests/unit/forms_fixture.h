@@ -6,7 +6,7 @@
 
 #include <string>
 
-#include "core/i18n.h"
+#include "i18n/i18n.h"
 #include "forms/form.h"
 #include "procedures/catalog.h"
 

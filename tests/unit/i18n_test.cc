@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "core/i18n.h"
+#include "i18n/i18n.h"
 
 namespace madoguchi {
 namespace {

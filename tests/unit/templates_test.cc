@@ -12,7 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/i18n.h"
+#include "i18n/i18n.h"
 #include "ja/ruby.h"
 #include "web/templates.h"
 

@@ -1,4 +1,4 @@
-#include "core/business_days.h"
+#include "ja/business_days.h"
 
 #include <fstream>
 

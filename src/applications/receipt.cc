@@ -1,4 +1,4 @@
-#include "core/receipt.h"
+#include "applications/receipt.h"
 
 #include <sodium.h>
 

@@ -1,4 +1,4 @@
-#include "core/i18n.h"
+#include "i18n/i18n.h"
 
 #include <algorithm>
 #include <filesystem>

@@ -1,4 +1,4 @@
-#include "core/wareki.h"
+#include "ja/wareki.h"
 
 #include <array>
 
