@@ -27,6 +27,11 @@ Status load_app(const Config& config, web::App* app) {
   auto catalog = procedures::Catalog::load(config.procedures, &problems);
   for (const auto& p : problems) spdlog::warn("definition skipped: {}:{}: {}", p.file, p.line, p.message);
   if (!catalog.ok()) return catalog.status();
+  // A step a definition names but this build lacks (a typo, or a payment step of a newer
+  // version) would let applications pass a gate unnoticed: refuse to start instead.
+  for (const auto& p : app->steps.check(*catalog)) {
+    return Status::Invalid(p.file + ":" + std::to_string(p.line) + ": " + p.message);
+  }
   app->catalog = std::move(*catalog);
   auto locales = Locales::load(config.locales);
   if (!locales.ok()) return locales.status();

@@ -7,6 +7,7 @@
 #include "cli/cli.h"
 #include "core/settings_doc.h"
 #include "procedures/catalog.h"
+#include "steps/step.h"
 
 namespace madoguchi::cli {
 namespace {
@@ -15,6 +16,11 @@ namespace {
 int check_procedures(const std::string& dir) {
   std::vector<procedures::Problem> problems;
   auto catalog = procedures::Catalog::load(dir, &problems);
+  if (catalog.ok()) {
+    // Whether each `steps:` entry names a step of this build (steps/step.h).
+    auto unknown = steps::Registry::builtin().check(*catalog);
+    problems.insert(problems.end(), unknown.begin(), unknown.end());
+  }
   for (const auto& p : problems) std::printf("%s:%d: %s\n", p.file.c_str(), p.line, p.message.c_str());
   if (!catalog.ok()) {
     std::printf("%s\n", catalog.status().message().c_str());

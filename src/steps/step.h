@@ -58,8 +58,8 @@ class Registry {
   // The step with this id, or nullptr.
   const Step* find(std::string_view id) const;
   // The steps `proc` switches on, in its definition's order: its `steps:` list, or the
-  // default steps when the definition has none. Ids not registered are skipped (check()
-  // reports them, and serve refuses to start with them).
+  // default steps when the definition has none. Ids not registered are skipped here;
+  // check() reports them, check-procedures fails on them and serve refuses to start.
   std::vector<const Step*> for_procedure(const procedures::Procedure& proc) const;
   // Tells each step of `proc` about `moment`, in order; stops at and returns the first failure.
   Status run(Moment moment, const procedures::Procedure& proc, const Occasion& occasion) const;

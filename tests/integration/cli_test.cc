@@ -52,6 +52,26 @@ TEST(Cli, CheckProceduresNamesFileAndLineAndFails) {
   EXPECT_TRUE(std::regex_search(out, std::regex("broken\\.yaml:7: .*nobody"))) << out;
 }
 
+// A `steps:` entry this build has no step for: check-procedures names it, and serve refuses to
+// start rather than let applications pass a step (a payment, say) that does not run.
+TEST(Cli, AnUnknownStepIsAProblemAndServeRefusesToStart) {
+  MadoguchiServer probe;
+  fs::path dir = probe.dir() / "procedures";
+  fs::create_directories(dir);
+  for (const auto& e : fs::directory_iterator(fs::path(MADOGUCHI_SOURCE_DIR) / "procedures")) {
+    std::ifstream in(e.path());
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (e.path().filename() == "risai.yaml") text += "steps: [email_notice, paymnet]\n";
+    std::ofstream(dir / e.path().filename()) << text;
+  }
+  std::string out;
+  EXPECT_EQ(probe.cli("check-procedures " + dir.string(), "", &out), 1);
+  EXPECT_TRUE(std::regex_search(out, std::regex("risai\\.yaml:[0-9]+: 'steps' names 'paymnet'.*email_notice"))) << out;
+  MadoguchiServer server("procedures = \"" + dir.string() + "\"");
+  EXPECT_FALSE(server.start());
+  EXPECT_NE(server.output().find("paymnet"), std::string::npos) << server.output();
+}
+
 TEST(Cli, BrokenDefinitionIsSkippedAtServeAndTheOthersServe) {
   MadoguchiServer probe;
   fs::path dir = procedures_with_a_broken_one(probe.dir());
