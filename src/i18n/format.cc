@@ -20,8 +20,11 @@ std::string format_yen(const Locales& locales, const std::string& locale, long l
 std::string format_date(const Locales& locales, const std::string& locale, const Date& d) {
   if (Locales::html_lang(locale) == "ja") return format_both(d);
   auto w = to_wareki(d);
-  static const std::map<std::string, std::string> kEraKeys = {
-      {"令和", "era.reiwa"}, {"平成", "era.heisei"}, {"昭和", "era.showa"}, {"大正", "era.taisho"}, {"明治", "era.meiji"}};
+  static const std::map<std::string, std::string> kEraKeys = {{"令和", "era.reiwa"},
+                                                              {"平成", "era.heisei"},
+                                                              {"昭和", "era.showa"},
+                                                              {"大正", "era.taisho"},
+                                                              {"明治", "era.meiji"}};
   std::map<std::string, std::string> params = {{"y", std::to_string(d.year)},
                                                {"m", std::to_string(d.month)},
                                                {"d", std::to_string(d.day)},

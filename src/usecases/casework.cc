@@ -87,8 +87,8 @@ Status act_on_case(const Env& env, const Staff& staff, int64_t id, int64_t row_v
 }
 
 Result<std::pair<applications::Attachment, std::string>> download_attachment(const Env& env, const Staff& staff,
-                                                                            int64_t id,
-                                                                            const std::string& attachment_id) {
+                                                                             int64_t id,
+                                                                             const std::string& attachment_id) {
   std::optional<std::pair<applications::Attachment, std::string>> file;
   Status s = store::with_write(env.store, [&](store::Transaction& tx) {
     auto a = case_in_department(tx, staff, id);

@@ -33,7 +33,7 @@ Result<Queue> view_queue(const Env& env, const Staff& staff, cases::QueueFilter 
 
 struct CaseFile {
   applications::Application application;
-  procedures::Procedure definition;  // the version it was filled against
+  procedures::Procedure definition;            // the version it was filled against
   std::vector<std::pair<int, Json>> versions;  // every answers version, oldest first
   std::vector<applications::Attachment> attachments;
   std::vector<applications::Event> events;
@@ -51,7 +51,7 @@ Status act_on_case(const Env& env, const Staff& staff, int64_t id, int64_t row_v
 // An attachment of case `id` with its bytes, audited as "attachment.download". NotFound for
 // another department's case or an unknown attachment.
 Result<std::pair<applications::Attachment, std::string>> download_attachment(const Env& env, const Staff& staff,
-                                                                            int64_t id,
-                                                                            const std::string& attachment_id);
+                                                                             int64_t id,
+                                                                             const std::string& attachment_id);
 
 }  // namespace madoguchi::usecases

@@ -11,9 +11,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "ja/business_days.h"
 #include "core/config.h"
 #include "i18n/i18n.h"
+#include "ja/business_days.h"
 #include "procedures/catalog.h"
 #include "store/store.h"
 

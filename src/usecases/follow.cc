@@ -1,7 +1,7 @@
 #include "usecases/follow.h"
 
-#include "core/date.h"
 #include "applications/receipt.h"
+#include "core/date.h"
 #include "ratelimit/ratelimit.h"
 #include "usecases/definition_version.h"
 

@@ -28,7 +28,7 @@ Result<applications::Application> own_application(const Env& env, int64_t accoun
 
 struct GuestLookup {
   std::optional<applications::Application> found;  // set when the code matched
-  int64_t wait_seconds = 0;  // > 0: too many wrong codes for this receipt; nothing was checked
+  int64_t wait_seconds = 0;                        // > 0: too many wrong codes for this receipt; nothing was checked
 };
 // A guest's lookup. A wrong code (or an unknown receipt) counts one failure for the receipt.
 // An error when the store failed, including reading the failure counter: then nothing is
@@ -36,8 +36,8 @@ struct GuestLookup {
 Result<GuestLookup> guest_lookup(const Env& env, const std::string& receipt, const std::string& code);
 
 struct ApplicationRecord {
-  std::vector<applications::Event> events;                // oldest first
-  std::optional<procedures::Procedure> definition;        // the version it was filled against
+  std::vector<applications::Event> events;          // oldest first
+  std::optional<procedures::Procedure> definition;  // the version it was filled against
 };
 // What the resident's application page shows besides the application itself.
 Result<ApplicationRecord> application_record(const Env& env, const applications::Application& a);

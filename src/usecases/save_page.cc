@@ -90,13 +90,14 @@ Result<std::vector<forms::FieldError>> save_page(const Env& env, applications::D
       auto a = applications::add_attachment(tx, draft->id, id, file.filename, type, file.data, unix_now());
       if (!a.ok()) return a.status();
       total += a->size;
-      uploads[file.name].push_back({{"id", a->id}, {"name", a->filename}, {"size", a->size}, {"type", a->content_type}});
+      uploads[file.name].push_back(
+          {{"id", a->id}, {"name", a->filename}, {"size", a->size}, {"type", a->content_type}});
     }
     auto page_errors = forms::apply_page(proc, page, post.fields, uploads, &draft->answers, ctx);
     errors.insert(errors.end(), page_errors.begin(), page_errors.end());
     if (Status st = change_rows(proc, post.action, &draft->answers); !st.ok()) return st;
-    if (Status st = applications::drop_unreferenced_attachments(tx, draft->id,
-                                                                forms::attachment_ids(proc, draft->answers));
+    if (Status st =
+            applications::drop_unreferenced_attachments(tx, draft->id, forms::attachment_ids(proc, draft->answers));
         !st.ok()) {
       return st;
     }

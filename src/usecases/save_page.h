@@ -23,9 +23,9 @@ struct PostedFile {
 };
 
 struct PagePost {
-  forms::Posted fields;            // only names the page accepts (forms::page_accepts_name)
-  std::vector<PostedFile> files;   // non-empty files
-  std::string action;              // "", "next", "back", "add:<group>", "remove:<group>:<row>"
+  forms::Posted fields;           // only names the page accepts (forms::page_accepts_name)
+  std::vector<PostedFile> files;  // non-empty files
+  std::string action;             // "", "next", "back", "add:<group>", "remove:<group>:<row>"
 };
 
 // The upload policy (config max_file_bytes, max_application_bytes, and the field's accepted

@@ -35,7 +35,8 @@ Visit resume_session(const Env& env, const std::string& token) {
       auto a = auth::find_account(tx, *session->account_id);
       if (a.ok()) v.account = *a;
       // A deleted account signs its sessions out; any other failure is the store's, logged below.
-      else if (a.status().code() != Status::Code::kNotFound) return a.status();
+      else if (a.status().code() != Status::Code::kNotFound)
+        return a.status();
     }
     return Status::Ok();
   });

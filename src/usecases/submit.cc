@@ -55,8 +55,12 @@ Result<SubmitOutcome> submit_draft(const Env& env, const Submitter& who, applica
     if (!submitted.ok()) return submitted.status();
     if (Status st = env.steps.run(steps::Moment::kSubmitted, proc, {env, tx, *submitted, now}); !st.ok()) return st;
     // Committed together with the application: the receipt page shows it to this session only.
-    nlohmann::json flash = {{"receipt", r->receipt}, {"code", r->access_code}, {"procedure", proc.id},
-                            {"due", due.iso()}, {"fee", fee}, {"guest", !who.account.has_value()}};
+    nlohmann::json flash = {{"receipt", r->receipt},
+                            {"code", r->access_code},
+                            {"procedure", proc.id},
+                            {"due", due.iso()},
+                            {"fee", fee},
+                            {"guest", !who.account.has_value()}};
     return auth::set_flash(tx, who.session_hash, flash.dump());
   });
   if (!s.ok()) return s;
@@ -64,9 +68,8 @@ Result<SubmitOutcome> submit_draft(const Env& env, const Submitter& who, applica
 }
 
 Status forget_access_code(const Env& env, const std::string& session_hash, const std::string& flash_without_code) {
-  return store::with_lazy_write(env.store, [&](store::Transaction& tx) {
-    return auth::set_flash(tx, session_hash, flash_without_code);
-  });
+  return store::with_lazy_write(
+      env.store, [&](store::Transaction& tx) { return auth::set_flash(tx, session_hash, flash_without_code); });
 }
 
 }  // namespace madoguchi::usecases

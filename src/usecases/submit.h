@@ -32,8 +32,8 @@ struct SubmitOutcome {
     kResubmitted,  // a correction of application `receipt` was stored
   };
   Kind kind = Kind::kIncomplete;
-  std::string page_id;        // kIncomplete: the first visible page that is not complete
-  bool show_errors = false;   // kIncomplete: the page fails validation (false: a stop page)
+  std::string page_id;       // kIncomplete: the first visible page that is not complete
+  bool show_errors = false;  // kIncomplete: the page fails validation (false: a stop page)
   std::string receipt;
 };
 

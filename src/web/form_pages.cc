@@ -75,8 +75,8 @@ http::Response render_form_page(Call& c, const Loaded& l, const Page& page,
   view["page_title"] = localized(page.title, v.locale);
   if (!page.intro.empty()) view["page_intro"] = localized(page.intro, v.locale);
   view["fields"] = forms::page_view(*l.proc, page, l.draft.answers, errors, ctx);
-  view["action"] = draft_base(l.draft.id) + "/pages/" + page.id +
-                   (c.req.query_param("return") == "check" ? "?return=check" : "");
+  view["action"] =
+      draft_base(l.draft.id) + "/pages/" + page.id + (c.req.query_param("return") == "check" ? "?return=check" : "");
   view["progress"] = app.locales.t(v.locale, "form.progress",
                                    {{"current", std::to_string(index + 1)}, {"total", std::to_string(pages.size())}});
   view["has_back"] = index > 0;

@@ -43,8 +43,10 @@ http::Response queue_page(Call& c) {
   }
   Json counts = Json::array();
   for (const auto& [status, n] : q->counts) {
-    counts.push_back(
-        {{"status", status_text(app, v.locale, status)}, {"id", status}, {"count", n}, {"current", status == f.status}});
+    counts.push_back({{"status", status_text(app, v.locale, status)},
+                      {"id", status},
+                      {"count", n},
+                      {"current", status == f.status}});
   }
   Json procs = Json::array();
   for (const auto& p : app.catalog.all()) {
@@ -132,11 +134,16 @@ http::Response act(Call& c) {
   if (!action || !row_version) return c.error(400, "error.bad_request");
   Status s = usecases::act_on_case(env(c.app), staff_of(c.v), id, *row_version, *action, c.field("message"));
   switch (s.code()) {
-    case Status::Code::kOk: return http::Response::redirect("/staff/cases/" + std::to_string(id));
-    case Status::Code::kNotFound: return c.error(404, "error.no_application");
-    case Status::Code::kConflict: return c.error(409, "staff.conflict");
-    case Status::Code::kPermissionDenied: return c.error(403, "staff.not_your_step");
-    case Status::Code::kInvalid: return c.error(400, "staff.invalid_action");
+    case Status::Code::kOk:
+      return http::Response::redirect("/staff/cases/" + std::to_string(id));
+    case Status::Code::kNotFound:
+      return c.error(404, "error.no_application");
+    case Status::Code::kConflict:
+      return c.error(409, "staff.conflict");
+    case Status::Code::kPermissionDenied:
+      return c.error(403, "staff.not_your_step");
+    case Status::Code::kInvalid:
+      return c.error(400, "staff.invalid_action");
     default:
       spdlog::error("case action failed: {}", s.message());
       return c.error(500, "error.internal");

@@ -118,8 +118,9 @@ http::Response lookup_form(Call& c) {
 http::Response lookup_refused(Call& c, int64_t wait) {
   Json view;
   view["receipt"] = c.field("receipt");
-  view["error"] = wait > 0 ? c.app.locales.t(c.v.locale, "lookup.too_many", {{"minutes", std::to_string((wait + 59) / 60)}})
-                           : c.app.locales.t(c.v.locale, "lookup.not_found");
+  view["error"] = wait > 0
+                      ? c.app.locales.t(c.v.locale, "lookup.too_many", {{"minutes", std::to_string((wait + 59) / 60)}})
+                      : c.app.locales.t(c.v.locale, "lookup.not_found");
   return c.render(wait > 0 ? 429 : 200, "lookup", view, "lookup.title");
 }
 

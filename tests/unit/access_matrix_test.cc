@@ -54,12 +54,10 @@ const Expected kMatrix[] = {
 
 const std::string kSource = MADOGUCHI_SOURCE_DIR;
 
-class AccessMatrix : public ::testing::Test {
+class AccessMatrix : public test::MigratedStoreTest {
  protected:
   void SetUp() override {
-    store_ = test::open_test_store();
-    ASSERT_TRUE(store_);
-    ASSERT_TRUE(store_->migrate().ok());
+    MigratedStoreTest::SetUp();
     app_.store = store_.get();
     app_.config.postal = "";  // no table: the /postal route is not offered
     std::vector<procedures::Problem> problems;
@@ -100,9 +98,12 @@ class AccessMatrix : public ::testing::Test {
   http::Response probe(const std::string& method, const std::string& pattern, const std::string& cookie,
                        const std::string& body = "") {
     std::string path = pattern;
-    for (auto [from, to] : std::initializer_list<std::pair<std::string, std::string>>{
-             {"{id}", "juminhyo"}, {"{id:id}", "1"}, {"{draft:id}", "1"}, {"{page}", "p"},
-             {"{receipt}", "R"},   {"{aid}", "a"}}) {
+    for (auto [from, to] : std::initializer_list<std::pair<std::string, std::string>>{{"{id}", "juminhyo"},
+                                                                                      {"{id:id}", "1"},
+                                                                                      {"{draft:id}", "1"},
+                                                                                      {"{page}", "p"},
+                                                                                      {"{receipt}", "R"},
+                                                                                      {"{aid}", "a"}}) {
       if (auto at = path.find(from); at != std::string::npos) path.replace(at, from.size(), to);
     }
     http::Request req;
@@ -114,14 +115,14 @@ class AccessMatrix : public ::testing::Test {
     return router_.dispatch(req);
   }
 
-  std::unique_ptr<store::Store> store_;
   App app_;
   http::Router router_;
 };
 
 TEST_F(AccessMatrix, EveryDeclaredRouteIsInTheMatrixWithItsGuards) {
   std::set<std::string> expected, declared;
-  for (const auto& e : kMatrix) expected.insert(std::string(e.method) + " " + e.pattern + " " + std::to_string(e.guards));
+  for (const auto& e : kMatrix)
+    expected.insert(std::string(e.method) + " " + e.pattern + " " + std::to_string(e.guards));
   for (const auto& r : app_.routes) declared.insert(r.method + " " + r.pattern + " " + std::to_string(r.guards));
   for (const auto& d : declared) EXPECT_TRUE(expected.count(d)) << "declared but not in the matrix: " << d;
   for (const auto& e : expected) EXPECT_TRUE(declared.count(e)) << "in the matrix but not declared: " << e;

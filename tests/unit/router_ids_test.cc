@@ -48,8 +48,7 @@ TEST(RouterIds, AnythingButDigitsFindsNoRoute) {
 
 TEST(RouterIds, UnknownParameterKindIsRefusedAtRegistration) {
   Router r;
-  EXPECT_THROW(r.add("GET", "/x/{id:int}", [](Request&) { return Response::text(200, ""); }),
-               std::invalid_argument);
+  EXPECT_THROW(r.add("GET", "/x/{id:int}", [](Request&) { return Response::text(200, ""); }), std::invalid_argument);
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 
 #include "applications/applications.h"
 #include "core/date.h"
+#include "forms_fixture.h"
 #include "steps/email_notice/email_notice.h"
 #include "steps/step.h"
 #include "test_store.h"
@@ -19,11 +20,7 @@
 namespace madoguchi::steps {
 namespace {
 
-const char* kOrg = R"(departments: {kuminka: {ja: 区民課}}
-roles: {tanto: {title: {ja: 担当}, rank: 1}}
-categories: {certificates: {ja: 証明書}}
-life_events: {moving: {ja: 引越し}}
-)";
+using forms::testing::kTestOrg;
 
 std::string procedure_yaml(const std::string& steps_line) {
   return R"(id: steps-test
@@ -36,7 +33,8 @@ identity: none
 processing_days: 1
 channels: [online]
 route: [tanto]
-)" + steps_line + R"(
+)" + steps_line +
+         R"(
 pages:
   - id: only
     title: {ja: ページ}
@@ -65,14 +63,12 @@ class RecordingStep : public Step {
   bool fail_;
 };
 
-class Steps : public ::testing::Test {
+class Steps : public test::MigratedStoreTest {
  protected:
   void SetUp() override {
-    store_ = test::open_test_store();
-    ASSERT_TRUE(store_);
-    ASSERT_TRUE(store_->migrate().ok());
+    MigratedStoreTest::SetUp();
     std::vector<procedures::Problem> problems;
-    auto org = procedures::parse_organisation(kOrg, "org.yaml", &problems);
+    auto org = procedures::parse_organisation(kTestOrg, "org.yaml", &problems);
     ASSERT_TRUE(org.ok());
     org_ = *org;
     auto locales = Locales::load(std::string(MADOGUCHI_SOURCE_DIR) + "/locales");
@@ -116,7 +112,6 @@ class Steps : public ::testing::Test {
     return n;
   }
 
-  std::unique_ptr<store::Store> store_;
   procedures::Organisation org_;
   procedures::Catalog catalog_;
   Locales locales_;
@@ -173,7 +168,7 @@ TEST_F(Steps, UnknownStepsAreReportedWithTheirLine) {
 
   const auto dir = std::filesystem::temp_directory_path() / ("madoguchi_steps_" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
-  std::ofstream(dir / "organisation.yaml") << kOrg;
+  std::ofstream(dir / "organisation.yaml") << kTestOrg;
   std::ofstream(dir / "steps-test.yaml") << procedure_yaml("steps: [email_notice, payment]");
   std::vector<procedures::Problem> problems;
   auto catalog = procedures::Catalog::load(dir.string(), &problems);

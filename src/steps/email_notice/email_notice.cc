@@ -25,9 +25,12 @@ std::unique_ptr<Step> make_step() { return std::make_unique<EmailNotice>(); }
 
 std::string kind_of(Moment moment) {
   switch (moment) {
-    case Moment::kSubmitted: return "received";
-    case Moment::kCorrectionRequested: return "correction";
-    case Moment::kDecided: return "decided";
+    case Moment::kSubmitted:
+      return "received";
+    case Moment::kCorrectionRequested:
+      return "correction";
+    case Moment::kDecided:
+      return "decided";
   }
   return "";  // unreachable: the switch names every Moment, and -Wswitch says when one is added
 }
