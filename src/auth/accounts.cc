@@ -17,14 +17,25 @@ size_t count_characters(std::string_view s) {
 }
 }  // namespace
 
+bool password_long_enough(std::string_view password) {
+  return count_characters(password) >= kMinPasswordCharacters;
+}
+
 Result<int64_t> create_account(store::Transaction& tx, const NewAccount& a, int64_t now) {
-  if (count_characters(a.password) < 10) return Status::Invalid("password must be at least 10 characters");
+  if (!password_long_enough(a.password)) return Status::Invalid("password must be at least 10 characters");
+  return create_account_with_hash(tx, a, hash_password(a.password), "", now);
+}
+
+Result<int64_t> create_account_with_hash(store::Transaction& tx, const NewAccount& a,
+                                         const std::string& password_hash, const std::string& locale,
+                                         int64_t now) {
   if (a.kind != "resident" && a.kind != "staff") return Status::Invalid("unknown account kind");
+  store::Value loc = nullptr;  // NULL = no language chosen yet, as for accounts made by `user add`
+  if (!locale.empty()) loc = locale;
   auto rows = tx.query(
-      "INSERT INTO accounts (kind, login, password_hash, display_name, department, role, profile, created_at) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-      {a.kind, a.login, hash_password(a.password), a.display_name, a.department, a.role,
-       a.profile.dump(), now});
+      "INSERT INTO accounts (kind, login, password_hash, display_name, department, role, profile, created_at, "
+      "locale) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+      {a.kind, a.login, password_hash, a.display_name, a.department, a.role, a.profile.dump(), now, loc});
   if (!rows.ok()) {
     if (rows.status().code() == Status::Code::kConflict) return Status::Conflict("login already exists: " + a.login);
     return rows.status();
@@ -95,10 +106,42 @@ Result<Account> find_account(store::Transaction& tx, int64_t id) {
 }
 
 Status set_password(store::Transaction& tx, const std::string& login, const std::string& password) {
-  if (count_characters(password) < 10) return Status::Invalid("password must be at least 10 characters");
+  if (!password_long_enough(password)) return Status::Invalid("password must be at least 10 characters");
   auto r = tx.exec("UPDATE accounts SET password_hash = ? WHERE login = ?", {hash_password(password), login});
   if (!r.ok()) return r.status();
   return *r == 1 ? Status::Ok() : Status::NotFound("no account " + login);
+}
+
+std::string login_for_email(std::string_view email) {
+  std::string login(email);
+  for (char& c : login) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return login;
+}
+
+Result<Account> find_resident_by_login(store::Transaction& tx, const std::string& login) {
+  auto rows = tx.query(std::string(kAccountColumns) + "WHERE login = ? AND kind = 'resident'", {login});
+  if (!rows.ok()) return rows.status();
+  if (rows->empty()) return Status::NotFound("no resident account");
+  return to_account(rows->at(0));
+}
+
+Status set_password_hash(store::Transaction& tx, int64_t id, const std::string& password_hash) {
+  auto r = tx.exec("UPDATE accounts SET password_hash = ? WHERE id = ?", {password_hash, id});
+  if (!r.ok()) return r.status();
+  return *r == 1 ? Status::Ok() : Status::NotFound("no account");
+}
+
+Status set_profile(store::Transaction& tx, int64_t id, const nlohmann::json& profile) {
+  if (!profile.is_object()) return Status::Invalid("a profile is a JSON object");
+  auto r = tx.exec("UPDATE accounts SET profile = ? WHERE id = ?", {profile.dump(), id});
+  if (!r.ok()) return r.status();
+  return *r == 1 ? Status::Ok() : Status::NotFound("no account");
+}
+
+Result<int64_t> delete_sessions_of(store::Transaction& tx, int64_t account_id) {
+  return tx.exec("DELETE FROM sessions WHERE account_id = ?", {account_id});
 }
 
 int64_t touch_period(std::chrono::seconds lifetime) {

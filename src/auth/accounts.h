@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -32,8 +33,26 @@ struct NewAccount {
   nlohmann::json profile = nlohmann::json::object();
 };
 
+// The shortest password accepted, in characters (code points, not bytes).
+inline constexpr size_t kMinPasswordCharacters = 10;
+// True when `password` has at least kMinPasswordCharacters characters.
+bool password_long_enough(std::string_view password);
+
 // Fails with Conflict when the login exists, Invalid when the password is shorter than 10.
 Result<int64_t> create_account(store::Transaction& tx, const NewAccount& a, int64_t now);
+// As create_account, with the password already hashed (hash_password): a sign-up hashes it when
+// it is typed and keeps only the hash until the address is verified. a.password is ignored;
+// the account's language for e-mail is `locale` ("" = none yet).
+Result<int64_t> create_account_with_hash(store::Transaction& tx, const NewAccount& a,
+                                         const std::string& password_hash, const std::string& locale,
+                                         int64_t now);
+// The login of a resident who signed up with `email` (already normalised by
+// ja::normalize_email): the address with ASCII letters lower-cased, so that "Hanako@Example.jp"
+// and "hanako@example.jp" are one account (every provider residents use treats the local
+// part case-insensitively).
+std::string login_for_email(std::string_view email);
+// The resident account whose login is `login`. NotFound when there is none (or it is staff's).
+Result<Account> find_resident_by_login(store::Transaction& tx, const std::string& login);
 // NotFound for an unknown login and PermissionDenied for a wrong password look the same to
 // callers on purpose (the page says "login or password is wrong"). Internal when the stored
 // profile is not a JSON object (damaged outside madoguchi), as for find_account.
@@ -43,6 +62,12 @@ Result<Account> authenticate(store::Transaction& tx, const std::string& login,
 Result<Account> find_account(store::Transaction& tx, int64_t id);
 // Replaces an account's password (same length rule as create_account). NotFound if no login.
 Status set_password(store::Transaction& tx, const std::string& login, const std::string& password);
+// Replaces the password of account `id` by an argon2id hash made with hash_password. NotFound
+// if there is no such account.
+Status set_password_hash(store::Transaction& tx, int64_t id, const std::string& password_hash);
+// Replaces a resident's profile (the JSON object forms::prefill_from_profile reads). NotFound
+// if there is no such account.
+Status set_profile(store::Transaction& tx, int64_t id, const nlohmann::json& profile);
 // Remembers the language a resident last used to submit, so notices written later by staff
 // actions (a correction request, a decision) reach them in that language.
 Status set_locale(store::Transaction& tx, int64_t account_id, const std::string& locale);
@@ -84,6 +109,9 @@ inline Result<Session> load_session(store::Transaction& tx, const std::string& t
 Result<Session> extend_session(store::Transaction& tx, const std::string& token_hash, int64_t now,
                                std::chrono::seconds lifetime);
 Status delete_session(store::Transaction& tx, const std::string& token_hash);
+// Ends every session of account `id` (after its password was reset, a stolen session must not
+// outlive it); returns how many.
+Result<int64_t> delete_sessions_of(store::Transaction& tx, int64_t account_id);
 // Keeps a small JSON value with the session until replaced (the last receipt shown).
 Status set_flash(store::Transaction& tx, const std::string& token_hash, const std::string& json);
 // Moves a guest session's drafts to a new session (on sign-in, which rotates the token).

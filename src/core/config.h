@@ -46,6 +46,9 @@ struct Config {
   std::string mail_from_name;  // e.g. the ward's name
   std::string public_url;
   int mail_interval_seconds;  // how often each node looks for notices to send
+  // Residents' one-time e-mailed links (src/auth/account_links.h): how long each works.
+  int signup_link_hours;     // verifying a sign-up's address
+  int reset_link_minutes;    // resetting a password
 
   // How long an idle session lives: session_seconds when set (short lifetimes for tests or
   // shared terminals), else session_hours.

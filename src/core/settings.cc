@@ -81,6 +81,12 @@ constexpr Setting kSettings[] = {
      "`\"\"` = `http://` + `listen`"},
     {"mail_interval_seconds", Int{&Config::mail_interval_seconds, 10, 1}, "",
      "how often each node sends what the outbox holds (each notice goes out from one node)"},
+    {"signup_link_hours", Int{&Config::signup_link_hours, 24, 1, 24 * 14}, "",
+     "how long the link in a sign-up's e-mail works (once) to verify the address and open the account; sign-up "
+     "and password reset are offered only with `mail_smtp` set"},
+    {"reset_link_minutes", Int{&Config::reset_link_minutes, 60, 5, 24 * 60}, "",
+     "how long the link in a password reset e-mail works (once); using it ends every other session of the "
+     "account"},
 };
 
 }  // namespace

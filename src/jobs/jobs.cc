@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "auth/account_links.h"
 #include "core/date.h"
 #include "notify/outbox.h"
 #include "ratelimit/ratelimit.h"
@@ -130,6 +131,11 @@ std::vector<Job> housekeeping_jobs(std::chrono::seconds period, std::chrono::sec
   // residents' addresses. Notices given up on stay until someone looks (docs/notifications.md).
   jobs.push_back({"expire-notices", period, [](store::Transaction& tx, int64_t now) -> Result<int64_t> {
                     return notify::expire_sent(tx, now, 7 * 86400);
+                  }});
+  // Sign-up and reset links go once expired, used or not: a used one has nothing left to do, and
+  // an unused sign-up link holds an address and a password hash nobody confirmed.
+  jobs.push_back({"expire-account-links", period, [](store::Transaction& tx, int64_t now) -> Result<int64_t> {
+                    return auth::expire_links(tx, now);
                   }});
   if (years_for) {
     jobs.push_back({"apply-retention", period, [years_for](store::Transaction& tx, int64_t now) -> Result<int64_t> {

@@ -28,6 +28,10 @@ inline constexpr Policy kLogin{10, std::chrono::minutes(15)};
 // Ten wrong access codes for one receipt number within an hour: guessing an 8-digit code
 // would take some 500 years on average; the guest who mistypes does so far fewer times.
 inline constexpr Policy kAccessCode{10, std::chrono::hours(1)};
+// Three e-mails of sign-up or password reset to one address within an hour, whoever asks:
+// enough for a resident who mistyped or lost the first one, too few to fill a stranger's
+// mailbox (here each e-mail sent counts, not a failure).
+inline constexpr Policy kAccountMail{3, std::chrono::hours(1)};
 
 // Seconds until `key` may be tried again; 0 when it may be tried now. Any transaction.
 Result<int64_t> blocked_for(store::Transaction& tx, const std::string& key, const Policy& policy, int64_t now);

@@ -154,6 +154,23 @@ CREATE TABLE outbox (
 CREATE INDEX outbox_due ON outbox (sent_at, next_attempt_at);
 ALTER TABLE accounts ADD COLUMN locale TEXT
 )sql"},
+      // One-time links e-mailed to residents (src/auth/account_links.h): verifying a sign-up's
+      // address, resetting a password. Only the token's SHA-256 is kept.
+      {7, R"sql(
+CREATE TABLE account_links (
+  token_hash TEXT PRIMARY KEY,
+  purpose TEXT NOT NULL,
+  email TEXT NOT NULL,
+  display_name TEXT NOT NULL,
+  password_hash TEXT NOT NULL,
+  locale TEXT NOT NULL,
+  account_id BIGINT,
+  created_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL,
+  used_at BIGINT
+);
+CREATE INDEX account_links_expires ON account_links (expires_at)
+)sql"},
   };
   return kMigrations;
 }
@@ -195,6 +212,10 @@ const std::vector<Table>& tables() {
        {"id", "kind", "recipient", "subject", "body", "created_at", "attempts", "next_attempt_at", "lease_node",
         "lease_until", "sent_at", "last_error"},
        {"id"}},
+      {"account_links",
+       {"token_hash", "purpose", "email", "display_name", "password_hash", "locale", "account_id", "created_at",
+        "expires_at", "used_at"},
+       {"token_hash"}},
   };
   return kTables;
 }

@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include "core/date.h"
+#include "ja/text.h"
 #include "ratelimit/ratelimit.h"
 
 namespace madoguchi::usecases {
@@ -12,14 +13,13 @@ namespace {
 
 std::chrono::seconds lifetime(const Env& env) { return std::chrono::seconds(env.config.session_lifetime_seconds()); }
 
-// Failures count per login name; case-folded so "Hanako" and "hanako" share one counter.
-std::string limit_key(const std::string& login) {
+}  // namespace
+
+std::string login_limit_key(const std::string& login) {
   std::string key = "login:";
   for (char c : login) key += static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
   return key;
 }
-
-}  // namespace
 
 Visit resume_session(const Env& env, const std::string& token) {
   Visit v;
@@ -79,11 +79,15 @@ Result<auth::Session> extend_session(const Env& env, const std::string& session_
   return *out;
 }
 
-Result<SignIn> sign_in(const Env& env, const std::string& guest_session_hash, const std::string& login,
+Result<SignIn> sign_in(const Env& env, const std::string& guest_session_hash, const std::string& typed_login,
                        const std::string& password) {
+  // Residents who signed up sign in with their address, whatever the case or width they type
+  // it in (their login is auth::login_for_email of it).
+  std::string login = typed_login;
+  if (auto email = ja::normalize_email(typed_login)) login = auth::login_for_email(*email);
   SignIn out;
   const int64_t now = unix_now();
-  const std::string key = limit_key(login);
+  const std::string key = login_limit_key(login);
   Status s = store::with_read(env.store, [&](store::Transaction& tx) {
     auto blocked = ratelimit::blocked_for(tx, key, ratelimit::kLogin, now);
     if (!blocked.ok()) return blocked.status();

@@ -42,4 +42,8 @@ Result<SignIn> sign_in(const Env& env, const std::string& guest_session_hash, co
 // Ends the session.
 Status sign_out(const Env& env, const std::string& session_hash);
 
+// The failure counter's key of a login name (ratelimit.h): case-folded, so "Hanako" and
+// "hanako" share one counter. A password reset clears it.
+std::string login_limit_key(const std::string& login);
+
 }  // namespace madoguchi::usecases

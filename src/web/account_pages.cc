@@ -2,6 +2,7 @@
 // guest's drafts over to the account.
 #include <spdlog/spdlog.h>
 
+#include "usecases/resident_accounts.h"
 #include "usecases/sessions.h"
 #include "web/app.h"
 #include "web/route.h"
@@ -19,6 +20,8 @@ http::Response login_form(Call& c) {
   if (Status s = ensure_session(c.app, &c.v); !s.ok()) return c.error(500, "error.internal");
   Json view;
   view["next"] = c.req.query_param("next");
+  // Sign-up and reset need mail (resident_account_pages.cc); without it they are not offered.
+  view["accounts_offered"] = usecases::resident_accounts_offered(env(c.app));
   return c.render(200, "login", view, "login.title");
 }
 
@@ -33,6 +36,7 @@ http::Response login(Call& c) {
     Json view;
     view["login"] = login_name;
     view["next"] = next;
+    view["accounts_offered"] = usecases::resident_accounts_offered(env(app));
     view["error"] = wait > 0 ? app.locales.t(c.v.locale, "login.too_many", {{"minutes", std::to_string((wait + 59) / 60)}})
                              : app.locales.t(c.v.locale, "login.failed");
     return c.render(wait > 0 ? 429 : 200, "login", view, "login.title");
@@ -58,6 +62,7 @@ void register_account_routes(http::Router& r, App& app) {
   add_route(r, app, "GET", "/login", kOpen, login_form);
   add_route(r, app, "POST", "/login", kCsrf, login);
   add_route(r, app, "POST", "/logout", kCsrf, logout);
+  register_resident_account_routes(r, app);
 }
 
 }  // namespace madoguchi::web

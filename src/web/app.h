@@ -95,6 +95,9 @@ std::string field(const http::Fields& f, const std::string& name);
 
 void register_resident_routes(http::Router& r, App& app);
 void register_account_routes(http::Router& r, App& app);
+// Sign-up, password reset and the profile (resident_account_pages.cc); register_account_routes
+// adds them.
+void register_resident_account_routes(http::Router& r, App& app);
 void register_staff_routes(http::Router& r, App& app);
 void register_ops_routes(http::Router& r, App& app);
 void register_postal_routes(http::Router& r, App& app);

@@ -1,5 +1,6 @@
 // The catalogue (home, search, browse by category and life event) and a procedure's page.
 #include "ja/wareki.h"
+#include "usecases/resident_accounts.h"
 #include "web/app.h"
 #include "web/route.h"
 #include "web/views.h"
@@ -80,6 +81,8 @@ http::Response procedure_page(Call& c) {
   view["needs_signin"] = p->identity == procedures::IdentityLevel::kAccount &&
                          !(v.account && !v.account->is_staff());
   view["login_href"] = "/login?next=" + http::percent_encode("/procedures/" + p->id);
+  // Someone without an account can make one when mail is on (resident_account_pages.cc).
+  view["signup_offered"] = usecases::resident_accounts_offered(env(app));
   // The start button posts a form, so the page needs a CSRF token and thus a session.
   if (Status s = ensure_session(app, &v); !s.ok()) return error_page(app, v, req, 500, "error.internal");
   return page(app, v, req, 200, "procedure", view, "", p->title.get(v.locale));

@@ -139,10 +139,16 @@ TEST_F(JobsTest, HousekeepingDeletesOnlyWhatNobodyCanComeBackTo) {
        "('received', 'c@example.jp', 's', 'b', 1, 1, NULL)",
        {now - 8 * day, now - 6 * day});
 
+  // One-time account links: expired a second ago (delete), live for a minute more (keep).
+  exec("INSERT INTO account_links (token_hash, purpose, email, display_name, password_hash, locale, created_at, "
+       "expires_at) VALUES ('old', 'signup', 'a@example.jp', 'a', 'h', 'ja', 1, ?), "
+       "('live', 'signup', 'b@example.jp', 'b', 'h', 'ja', 1, ?)",
+       {now - 1, now + 60});
+
   Runner runner(*store_, "a:1");
   for (auto& j : housekeeping_jobs(std::chrono::minutes(15), std::chrono::hours(24 * 30))) runner.add(std::move(j));
   auto reports = runner.run_due(now);
-  ASSERT_EQ(reports.size(), 4u);
+  ASSERT_EQ(reports.size(), 5u);
   EXPECT_EQ(reports[0].name, "expire-sessions");
   EXPECT_EQ(reports[0].handled, 1);
   EXPECT_EQ(reports[1].name, "expire-drafts");
@@ -150,6 +156,9 @@ TEST_F(JobsTest, HousekeepingDeletesOnlyWhatNobodyCanComeBackTo) {
   EXPECT_EQ(reports[2].name, "expire-counters");
   EXPECT_EQ(reports[3].name, "expire-notices");
   EXPECT_EQ(reports[3].handled, 1);
+  EXPECT_EQ(reports[4].name, "expire-account-links");
+  EXPECT_EQ(reports[4].handled, 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM account_links"), 1);
   EXPECT_EQ(count("SELECT COUNT(*) FROM outbox WHERE recipient IN ('b@example.jp', 'c@example.jp')"), 2);
   EXPECT_EQ(count("SELECT COUNT(*) FROM outbox"), 2);
   EXPECT_EQ(count("SELECT COUNT(*) FROM sessions WHERE token_hash = 'live'"), 1);

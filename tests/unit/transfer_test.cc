@@ -118,6 +118,14 @@ Status fill(Store& store) {
     if (Status s = exec(tx, notice, {int64_t{2}, "decided", "taro@example.jp", "決定", "", kNow, int64_t{1}, kNow,
                                      nullptr, nullptr, kNow + 5, nullptr});
         !s.ok()) return s;
+    // A pending sign-up (no account yet) and a used reset link: NULLs and set values both survive.
+    const char* link = "INSERT INTO account_links (token_hash, purpose, email, display_name, password_hash, locale, "
+                       "account_id, created_at, expires_at, used_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    if (Status s = exec(tx, link, {"th1", "signup", "Hanako@Example.jp", kYoshida, "$argon2id$v=19$x", "ja", nullptr,
+                                   kNow, kNow + 86400, nullptr});
+        !s.ok()) return s;
+    if (Status s = exec(tx, link, {"th2", "reset", "", "", "", "en", kBigAccount, kNow, kNow + 3600, kNow + 5});
+        !s.ok()) return s;
     // A real hash chain, longer than a page, that must still verify after the move.
     for (int i = 0; i < 150; ++i) {
       audit::Entry e{"staff:" + std::to_string(kBigAccount), "case.view", "application:" + std::to_string(i),
