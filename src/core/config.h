@@ -35,7 +35,12 @@ struct Config {
   int session_hours;            // a session idle this long expires
   int session_seconds;          // when > 0, the lifetime in seconds (wins over hours)
   int session_warning_seconds;  // pages warn this long before the session expires
-  bool secure_cookies;          // set true behind HTTPS
+  bool secure_cookies;          // set true behind HTTPS; also turns HSTS on
+  // Who may read /metrics: clients at these addresses (comma-separated addresses and CIDR
+  // blocks), or anyone presenting the bearer token read from metrics_token_file ("" = the
+  // MADOGUCHI_METRICS_TOKEN environment variable, or no token).
+  std::string metrics_allow;
+  std::string metrics_token_file;
   int housekeeping_minutes;     // expiry jobs' period (all nodes together); 0 = none here
   int draft_retention_days;     // a signed-in resident's unsaved-for-this-long draft goes
   int retention_years;          // closed applications' 保存期間 where a definition sets none; 0 = keep

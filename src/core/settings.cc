@@ -53,7 +53,19 @@ constexpr Setting kSettings[] = {
      "pages warn this long before the session expires, with a button that extends it (`POST /session/extend`; "
      "needs JavaScript — without it nothing changes)"},
     {"secure_cookies", BoolSetting{&Config::secure_cookies, false}, "",
-     "set `true` when served over HTTPS (behind a TLS-terminating proxy)"},
+     "set `true` when served over HTTPS (behind a TLS-terminating proxy): cookies get `Secure`, and every "
+     "response carries `Strict-Transport-Security: max-age=31536000; includeSubDomains`"},
+    {"metrics_allow", TextSetting{&Config::metrics_allow, "127.0.0.1,::1"}, "",
+     "client addresses and CIDR blocks (comma-separated, e.g. `\"127.0.0.1, ::1, 10.0.5.0/24\"`) that may read "
+     "`GET /metrics` without a token; others get 403. A request that came through a proxy (it carries "
+     "`X-Forwarded-For`, `Forwarded` or `X-Real-IP`) never qualifies by address, since the proxy's address says "
+     "nothing of the client. `\"\"` = by token only. A list with an entry that is not an address is logged at "
+     "start and opens nothing (token only)"},
+    {"metrics_token_file", TextSetting{&Config::metrics_token_file, ""}, "",
+     "a file holding the bearer token (at least 16 characters; one line) that also opens `/metrics` "
+     "(`Authorization: Bearer TOKEN`), e.g. for a Prometheus outside `metrics_allow`. `\"\"` = the "
+     "`MADOGUCHI_METRICS_TOKEN` environment variable, else no token. Keep it out of the repository and the "
+     "config file"},
     {"housekeeping_minutes", Int{&Config::housekeeping_minutes, 15, 0}, "",
      "period of the background jobs (deleting expired sessions, and drafts nobody can come back to: a guest's "
      "after their session has gone, a signed-in resident's unsubmitted ones after `draft_retention_days`; "

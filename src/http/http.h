@@ -5,6 +5,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -52,9 +53,53 @@ struct Response {
   // cookie, 0 = delete.
   void set_cookie(std::string_view name, std::string_view value, long max_age_seconds = -1,
                   bool secure = false);
+  // Makes this response a download of a file named `filename` (as uploaded): always
+  // "Content-Disposition: attachment" (attachment_disposition()) and
+  // "X-Content-Type-Options: nosniff", so a browser saves it instead of showing it.
+  void as_attachment(std::string_view filename);
 };
 
 using Handler = std::function<Response(Request&)>;
+
+// --- What a visitor sent, made safe to send back ---
+
+// `target` when it may be used as a same-origin redirect target or link (a Location header, a
+// language link, a login's ?next=): a path starting with exactly one "/" that, as given and
+// percent-decoded once, holds no control character (browsers drop tab and newline from URLs, so
+// "/\t/evil.example" is "//evil.example"), no backslash (read as "/") and does not start with
+// "//" (another host). Characters that may not stand in a URL as they are (space, quotes,
+// non-ASCII) come back percent-encoded. nullopt otherwise: callers fall back to a fixed path.
+std::optional<std::string> same_origin_path(std::string_view target);
+
+// The Content-Disposition value for a download of `filename` (an uploaded file's name, any
+// length, any characters): always "attachment", an ASCII `filename="..."` for old clients and
+// the real name as RFC 6266/8187 `filename*=UTF-8''...`. The name loses control and bidi
+// control characters and path separators, and is shortened to at most kMaxDownloadNameBytes
+// of UTF-8 with its extension kept, so the value stays short (under 1 KiB): a longer header is
+// dropped by the server, and a browser without it shows the file inline.
+std::string attachment_disposition(std::string_view filename);
+constexpr size_t kMaxDownloadNameBytes = 180;
+
+// A set of client addresses: single addresses and CIDR blocks, IPv4 and IPv6.
+class AddressList {
+ public:
+  // "127.0.0.1, ::1, 10.0.0.0/8, fd00::/8": entries separated by commas and/or spaces. Invalid,
+  // naming the entry, for one that is neither an address nor a block.
+  static Result<AddressList> parse(std::string_view text);
+  // True when `address` (as Request::remote_addr spells it: "127.0.0.1", "::1") is in the
+  // list. An IPv4-mapped IPv6 address ("::ffff:127.0.0.1", as a dual-stack socket reports an
+  // IPv4 client) counts as its IPv4 address. False for anything that is not an address.
+  bool contains(std::string_view address) const;
+  bool empty() const { return blocks_.empty(); }
+
+ private:
+  struct Block {
+    bool v6 = false;
+    unsigned char bytes[16] = {};
+    int prefix = 0;  // leading bits that must match
+  };
+  std::vector<Block> blocks_;
+};
 
 // Routes "METHOD pattern" to a handler. Patterns are literal segments, "{name}" segments
 // ("/procedures/{id}/pages/{page}") and "{name:id}" segments ("/drafts/{draft:id}"). A "{name}"
@@ -72,6 +117,9 @@ class Router {
   // the path matches but not the method. Fills req.params and req.route. An exception thrown
   // by a handler becomes a 500 (logged with the request id) and never reaches the server.
   Response dispatch(Request& req) const;
+  // A header every response from dispatch() and error_response() carries unless its handler
+  // set one of that name (e.g. Strict-Transport-Security on an HTTPS deployment).
+  void add_response_header(std::string name, std::string value);
   // Used for 404/405/500 bodies so they can be localised by the web layer.
   void set_error_page(std::function<Response(const Request&, int status)> make);
   // The error page for `status` (the web layer's, else a plain one); never throws. Used by the
@@ -83,6 +131,10 @@ class Router {
   std::vector<std::shared_ptr<Route>> routes_;
   std::vector<std::pair<std::string, std::string>> static_dirs_;
   std::function<Response(const Request&, int status)> error_page_;
+  Fields response_headers_;
+
+  Response dispatch_unheaded(Request& req) const;
+  Response with_response_headers(Response r) const;
 };
 
 // application/x-www-form-urlencoded → ordered fields. Fails on bad percent-encoding.

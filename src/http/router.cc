@@ -1,6 +1,7 @@
 // Routing "METHOD /literal/{param}" patterns. Routes are few (tens), so a linear scan with
 // a per-segment comparison is clearer than a trie and fast enough.
 #include <algorithm>
+#include <cctype>
 #include <exception>
 #include <stdexcept>
 
@@ -113,6 +114,23 @@ void Router::set_error_page(std::function<Response(const Request&, int status)> 
   error_page_ = std::move(make);
 }
 
+void Router::add_response_header(std::string name, std::string value) {
+  response_headers_.emplace_back(std::move(name), std::move(value));
+}
+
+Response Router::with_response_headers(Response r) const {
+  for (const auto& [name, value] : response_headers_) {
+    bool set = false;
+    for (const auto& [have, _] : r.headers) {
+      set = set || std::equal(have.begin(), have.end(), name.begin(), name.end(), [](char a, char b) {
+              return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+            });
+    }
+    if (!set) r.headers.emplace_back(name, value);
+  }
+  return r;
+}
+
 Response Router::error_response(const Request& req, int status) const {
   Response r;
   try {
@@ -122,10 +140,12 @@ Response Router::error_response(const Request& req, int status) const {
     r = default_error_page(req, status);
   }
   r.status = status;
-  return r;
+  return with_response_headers(std::move(r));
 }
 
-Response Router::dispatch(Request& req) const {
+Response Router::dispatch(Request& req) const { return with_response_headers(dispatch_unheaded(req)); }
+
+Response Router::dispatch_unheaded(Request& req) const {
   auto error = [&](int status) { return error_response(req, status); };
 
   const std::vector<std::string_view> segs = split_path(req.path);

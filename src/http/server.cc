@@ -272,6 +272,7 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
   void on_header(error_code ec, size_t) {
     if (ec) return on_read(ec, 0);
     const auto& h = parser_->get();
+    if (!framing_is_plain(h)) return refuse_before_body();
     auto expect = h.find(bhttp::field::expect);
     bool wants_continue = h.version() == 11 && expect != h.end() &&
                           beast::iequals(expect->value(), "100-continue") && !parser_->is_done();
@@ -282,6 +283,36 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
                         if (write_ec) return self->close();
                         self->read_body();
                       });
+  }
+
+  // RFC 9112 §6.1 and §6.3: a body is framed by Content-Length or by exactly the "chunked"
+  // transfer coding, never both. Beast reads "Transfer-Encoding: xchunked" (or "chunked,
+  // identity", or "identity") with a Content-Length by the Content-Length, and without one
+  // as no body at all; a proxy in front that reads it otherwise would see another request
+  // boundary than this server (request smuggling). So anything but one "chunked" is refused,
+  // as is Transfer-Encoding in HTTP/1.0, which has no transfer codings.
+  static bool framing_is_plain(const bhttp::request_parser<bhttp::string_body>::value_type& h) {
+    int codings = 0;
+    bool chunked_only = true;
+    for (const auto& f : h) {
+      if (f.name() != bhttp::field::transfer_encoding) continue;
+      ++codings;
+      chunked_only = chunked_only && beast::iequals(f.value(), "chunked");
+    }
+    if (codings == 0) return true;
+    return codings == 1 && chunked_only && h.version() == 11 && h.find(bhttp::field::content_length) == h.end();
+  }
+
+  // Answers 400 to a request refused after its header, before its body was read; the
+  // connection is then closed (its rest cannot be told from a next request).
+  void refuse_before_body() {
+    state_ = State::kBusy;
+    started_ = std::chrono::steady_clock::now();
+    req_ = Request{};
+    req_.remote_addr = remote_addr_;
+    req_.request_id = make_request_id();
+    note_request_line();
+    respond(Response::text(400, "Bad Request\n"), false, true);
   }
 
   void read_body() {

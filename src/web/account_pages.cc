@@ -10,9 +10,10 @@
 namespace madoguchi::web {
 namespace {
 
-// Only local paths, so the login form cannot be used to send people elsewhere.
+// Only paths of this site (http::same_origin_path), so the login form cannot be used to send
+// people elsewhere ("/\t/evil.example" is "//evil.example" to a browser).
 std::string safe_next(const std::string& next, bool staff) {
-  if (next.size() > 1 && next[0] == '/' && next[1] != '/' && next.find('\\') == std::string::npos) return next;
+  if (auto path = http::same_origin_path(next); path && *path != "/") return *path;
   return staff ? "/staff" : "/applications";
 }
 

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
+#include <vector>
 
 #include "auth/crypto.h"
 #include "core/date.h"
@@ -64,6 +66,45 @@ bool csrf_ok(const Visitor& v, const http::Fields& posted) {
   return !sent.empty() && auth::constant_time_equal(sent, v.session->csrf);
 }
 
+namespace {
+
+// The query parameters each page reads, by route pattern: only these are carried into its
+// language links. Anything else a visitor adds ("?utm=…", "?next=//evil.example" on a page
+// that has no use for it) is dropped, because a page may be cached (PageCache) under a key
+// made of the parameters it reads and then shown to later visitors with the links of the
+// first. A page that starts reading a parameter lists it here, or a language switch loses it.
+// The home page's list must equal its cache key's parameters (src/web/catalog_pages.cc).
+const std::map<std::string, std::vector<std::string>, std::less<>> kLanguageLinkParams = {
+    {"/", {"q", "category", "event"}},
+    {"/login", {"next"}},
+    {"/staff", {"procedure", "status", "sort"}},
+    {"/drafts/{draft}/pages/{page}", {"return", "errors"}},
+    {"/status", {"resubmitted"}},
+    {"/account", {"welcome", "reset", "saved"}},
+};
+
+std::string language_link_query(const http::Request& req) {
+  auto params = kLanguageLinkParams.find(req.route);
+  if (params == kLanguageLinkParams.end()) return "";
+  std::string query;
+  for (const auto& [name, value] : req.query) {
+    if (std::find(params->second.begin(), params->second.end(), name) == params->second.end()) continue;
+    query += http::percent_encode(name) + "=" + http::percent_encode(value) + "&";
+  }
+  return query;
+}
+
+// This page's path as the visitor sent it, when it is a path of this site; else "/". The
+// request line of "GET //evil.example/x" is a path to this server, but the same text in a
+// link is a URL of another host.
+std::string same_origin_path(const http::Request& req) {
+  std::string_view sent = req.target.empty() ? std::string_view(req.path) : std::string_view(req.target);
+  sent = sent.substr(0, sent.find('?'));
+  return http::same_origin_path(sent).value_or("/");
+}
+
+}  // namespace
+
 Json base_view(App& app, const Visitor& v, const http::Request& req) {
   // The locale's strings ({{t.key}}, and {{{t_html.key}}} for the few with readings) are not
   // copied in: page() renders with the converted copy share_locales() keeps in the templates.
@@ -79,19 +120,17 @@ Json base_view(App& app, const Visitor& v, const http::Request& req) {
     view["session_remaining"] = std::max<int64_t>(0, v.session->expires_at - unix_now());
     view["session_warn"] = app.config.session_warning_seconds;
   }
-  // A language link shows this same page in another language: the same path and query (a
-  // search, a filter, where a login or a change link returns to), with only ?lang= replaced.
-  std::string kept_query;
-  for (const auto& [name, value] : req.query) {
-    if (name == "lang") continue;
-    kept_query += http::percent_encode(name) + "=" + http::percent_encode(value) + "&";
-  }
+  // A language link shows this same page in another language: the same path and the query
+  // parameters the page reads (a search, a filter, where a login returns to), with only ?lang=
+  // replaced.
+  const std::string kept_query = language_link_query(req);
+  const std::string here = same_origin_path(req);
   Json langs = Json::array();
   for (const auto& id : Locales::ids()) {
     langs.push_back({{"id", id},
                      {"name", app.locales.t(id, "lang.self")},
                      {"html_lang", Locales::html_lang(id)},
-                     {"href", req.path + "?" + kept_query + "lang=" + id},
+                     {"href", here + "?" + kept_query + "lang=" + id},
                      {"current", id == v.locale}});
   }
   view["languages"] = langs;
@@ -151,6 +190,12 @@ void register_routes(http::Router& router, App& app) {
   register_account_routes(router, app);
   register_staff_routes(router, app);
   router.add_static("/static/", app.config.static_dir);
+  if (app.config.secure_cookies) {
+    // secure_cookies says the site is reached over HTTPS: browsers then refuse plain HTTP to it
+    // (and its subdomains) for a year, so a network attacker cannot strip TLS from the next
+    // visit. Not sent on plain-HTTP deployments, where it would lock visitors out.
+    router.add_response_header("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
+  }
   router.set_error_page([&app](const http::Request& req, int status) {
     Visitor v;
     v.locale = pick_locale(req);

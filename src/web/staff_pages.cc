@@ -159,8 +159,7 @@ http::Response download(Call& c) {
   http::Response res;
   res.content_type = file->first.content_type;
   res.body = std::move(file->second);
-  res.headers.emplace_back("Content-Disposition", "attachment; filename=\"attachment\"; filename*=UTF-8''" +
-                                                      http::percent_encode(file->first.filename));
+  res.as_attachment(file->first.filename);
   res.headers.emplace_back("Cache-Control", "no-store");
   return res;
 }

@@ -84,11 +84,53 @@ Result<Templates> Templates::load(const std::string& dir) {
 
 namespace {
 
+// The length of a bidirectional formatting character starting at s[i] (UTF-8), else 0:
+// embeddings and overrides U+202A–U+202E, isolates U+2066–U+2069, marks U+200E, U+200F and
+// U+061C.
+size_t bidi_control_at(const std::string& s, size_t i) {
+  const auto b = [&](size_t k) { return i + k < s.size() ? static_cast<unsigned char>(s[i + k]) : 0; };
+  if (b(0) == 0xD8 && b(1) == 0x9C) return 2;
+  if (b(0) != 0xE2) return 0;
+  if (b(1) == 0x80 && (b(2) == 0x8E || b(2) == 0x8F || (b(2) >= 0xAA && b(2) <= 0xAE))) return 3;
+  if (b(1) == 0x81 && b(2) >= 0xA6 && b(2) <= 0xA9) return 3;
+  return 0;
+}
+
+// Every {{value}} of every page goes through here, so this is the one place where what
+// residents typed is made safe to show. Besides HTML's five characters it drops bidi
+// control characters: U+202E in a file name shows "evil<U+202E>gpj.exe" to staff as
+// "evilexe.jpg", and in an answer it can reorder what a reader sees. They are dropped rather
+// than shown as a visible mark because values are also rendered into form inputs
+// (value="{{value}}") and posted back, where a mark would become part of the answer; without
+// them the text shows in its stored (logical) order. The stored answer keeps them.
+std::string escape_html(const std::string& s) {
+  std::string out;
+  out.reserve(s.size() + s.size() / 8);
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (size_t n = bidi_control_at(s, i)) {
+      i += n - 1;
+      continue;
+    }
+    switch (s[i]) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&apos;"; break;
+      default: out += s[i];
+    }
+  }
+  return out;
+}
+
 // kainjow's render() mutates the template object, so each thread keeps its own parsed copy.
 mu::mustache& parsed(uint64_t generation, const std::string& name, const std::string& text) {
   thread_local std::map<std::pair<uint64_t, std::string>, std::unique_ptr<mu::mustache>> cache;
   auto& tmpl = cache[{generation, name}];
-  if (!tmpl) tmpl = std::make_unique<mu::mustache>(text);
+  if (!tmpl) {
+    tmpl = std::make_unique<mu::mustache>(text);
+    tmpl->set_custom_escape(escape_html);  // handed on to partials by kainjow
+  }
   return *tmpl;
 }
 
