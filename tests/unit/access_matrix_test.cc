@@ -25,7 +25,7 @@ struct Expected {
 // clang-format off
 const Expected kMatrix[] = {
     {"GET", "/healthz", kStateless},
-    {"GET", "/metrics", kStateless},
+    {"GET", "/metrics", kStateless},  // no session: metrics_allow or the bearer token (MetricsAreForOperatorsOnly)
     {"POST", "/session/extend", kCsrf | kPlainErrors},
     {"GET", "/", kOpen},
     {"GET", "/procedures/{id}", kOpen},
@@ -186,6 +186,25 @@ TEST_F(AccessMatrix, StaffPagesAreForStaffAndResidentPagesForResidents) {
       EXPECT_TRUE(got == 200 || (!is_get && got == 303)) << e.pattern << " " << got;
     }
   }
+}
+
+// /metrics shows per-department queue sizes: no session opens it, not even staff's; only a
+// client in metrics_allow (default 127.0.0.1 and ::1) does.
+TEST_F(AccessMatrix, MetricsAreForOperatorsOnly) {
+  std::string resident_csrf, staff_csrf;
+  const std::string resident = session_for("resident", &resident_csrf);
+  const std::string staff = session_for("staff", &staff_csrf);
+  for (const std::string& cookie : {std::string(), resident, staff}) {
+    EXPECT_EQ(probe("GET", "/metrics", cookie).status, 403) << "from no allowed address";
+  }
+  http::Request local;
+  local.method = "GET";
+  local.path = local.target = "/metrics";
+  local.remote_addr = "127.0.0.1";
+  EXPECT_EQ(router_.dispatch(local).status, 200);
+  local.remote_addr = "192.0.2.1";
+  local.headers.emplace_back("cookie", "sid=" + staff);
+  EXPECT_EQ(router_.dispatch(local).status, 403);
 }
 
 // Ids in paths are digits only: "12abc" reaches no handler.
