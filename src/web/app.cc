@@ -80,6 +80,7 @@ const std::map<std::string, std::vector<std::string>, std::less<>> kLanguageLink
     {"/staff", {"procedure", "status", "sort"}},
     {"/drafts/{draft}/pages/{page}", {"return", "errors"}},
     {"/status", {"resubmitted"}},
+    {"/applications/{receipt}", {"resubmitted"}},
     {"/account", {"welcome", "reset", "saved"}},
 };
 
