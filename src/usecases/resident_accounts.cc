@@ -398,4 +398,21 @@ Result<ProfileSaved> save_profile(const Env& env, int64_t account_id, const form
   return out;
 }
 
+Result<int64_t> sign_out_everywhere(const Env& env, int64_t account_id) {
+  int64_t ended = 0;
+  const int64_t now = unix_now();
+  Status s = store::with_write(env.store, [&](store::Transaction& tx) {
+    auto n = auth::delete_sessions_of(tx, account_id);
+    if (!n.ok()) return n.status();
+    ended = *n;
+    const std::string who = std::to_string(account_id);
+    return audit::record(tx,
+                         {"resident:" + who, "account.sign_out_everywhere", "account:" + who,
+                          "sessions ended: " + std::to_string(ended)},
+                         now);
+  });
+  if (!s.ok()) return s;
+  return ended;
+}
+
 }  // namespace madoguchi::usecases

@@ -15,7 +15,8 @@
 // is on (`mail_smtp`): without it no link could arrive, so the pages are absent (404).
 //
 // Every change is audited (src/audit): account.signup, account.verify, account.reset_request,
-// account.reset, profile.update — with account ids, never addresses or profile values.
+// account.reset, profile.update, account.sign_out_everywhere — with account ids, never
+// addresses or profile values.
 #pragma once
 
 #include <cstdint>
@@ -118,5 +119,10 @@ struct ProfileSaved {
 // which of them changed. One write transaction.
 Result<ProfileSaved> save_profile(const Env& env, int64_t account_id, const forms::Posted& posted,
                                   const forms::Context& ctx);
+
+// Ends every session of account `account_id`, the asker's own included (a phone left signed in
+// somewhere, a shared computer), and audits it (account.sign_out_everywhere). Returns how many
+// sessions ended. One write transaction.
+Result<int64_t> sign_out_everywhere(const Env& env, int64_t account_id);
 
 }  // namespace madoguchi::usecases

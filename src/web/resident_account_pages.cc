@@ -239,6 +239,17 @@ http::Response save_profile(Call& c) {
   return http::Response::redirect("/account?saved=1");
 }
 
+// Ends every session of the account, this one too, so the resident is signed out here as well.
+http::Response sign_out_everywhere(Call& c) {
+  if (auto ended = usecases::sign_out_everywhere(env(c.app), c.v.account->id); !ended.ok()) {
+    spdlog::error("signing out everywhere failed: {}", ended.status().message());
+    return c.error(500, "error.internal");
+  }
+  http::Response res = http::Response::redirect("/");  // as signing out does
+  res.set_cookie("sid", "", 0, c.app.config.secure_cookies);
+  return res;
+}
+
 }  // namespace
 
 void register_resident_account_routes(http::Router& r, App& app) {
@@ -252,6 +263,7 @@ void register_resident_account_routes(http::Router& r, App& app) {
   add_route(r, app, "POST", "/account/reset/{token}", kCsrf, reset);
   add_route(r, app, "GET", "/account", kResident, profile);
   add_route(r, app, "POST", "/account", kResident | kCsrf, save_profile);
+  add_route(r, app, "POST", "/account/sign-out-everywhere", kResident | kCsrf, sign_out_everywhere);
 }
 
 }  // namespace madoguchi::web

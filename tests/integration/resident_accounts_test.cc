@@ -213,6 +213,14 @@ TEST(ResidentAccounts, AResetLinkEndsEverySessionOfTheAccount) {
   EXPECT_TRUE(sign_in(laptop, "hanako@example.jp", "a brand new password"));
   Reply again = phone.get(link);
   EXPECT_EQ(again.status, 404) << "the link works once";
+
+  // Signing out everywhere from the phone ends the laptop's new session and the phone's own.
+  Reply account = phone.get("/account");
+  ASSERT_EQ(account.status, 200);
+  Reply out = phone.post_form("/account/sign-out-everywhere", {{"csrf", csrf_of(account.body)}});
+  EXPECT_EQ(out.status, 303);
+  EXPECT_EQ(laptop.get("/applications").status, 303);
+  EXPECT_EQ(phone.get("/account").status, 303);
 }
 
 TEST(ResidentAccounts, WithMailOffThereIsNoSignUpOrReset) {

@@ -55,6 +55,7 @@ const Expected kMatrix[] = {
     {"POST", "/account/reset/{token}", kCsrf},
     {"GET", "/account", kResident},
     {"POST", "/account", kResident | kCsrf},
+    {"POST", "/account/sign-out-everywhere", kResident | kCsrf},
     {"GET", "/staff", kStaff},
     {"GET", "/staff/cases/{id:id}", kStaff},
     {"POST", "/staff/cases/{id:id}/act", kStaff | kCsrf},

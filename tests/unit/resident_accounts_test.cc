@@ -431,6 +431,28 @@ TEST_F(ResidentAccounts, OfferedOnlyWithMail) {
   EXPECT_FALSE(resident_accounts_offered(env()));
 }
 
+TEST_F(ResidentAccounts, SigningOutEverywhereEndsEverySessionOfTheAccountOnly) {
+  const int64_t id = add_resident("hanako@example.jp");
+  const int64_t other = add_resident("taro@example.jp");
+  std::string here, phone, taros;
+  ASSERT_TRUE(store::with_write(*store_, [&](store::Transaction& tx) {
+                for (auto [account, token] : {std::pair{id, &here}, std::pair{id, &phone}, std::pair{other, &taros}}) {
+                  auto s = auth::create_session(tx, account, unix_now(), std::chrono::hours(1), token);
+                  if (!s.ok()) return s.status();
+                }
+                return Status::Ok();
+              }).ok());
+  auto ended = sign_out_everywhere(env(), id);
+  ASSERT_TRUE(ended.ok());
+  EXPECT_EQ(*ended, 2);
+  EXPECT_FALSE(session_of(here));
+  EXPECT_FALSE(session_of(phone));
+  EXPECT_TRUE(session_of(taros)) << "another resident's session stays";
+  EXPECT_EQ(audit_entries(), std::vector<std::string>{"resident:" + std::to_string(id) +
+                                                      " account.sign_out_everywhere account:" + std::to_string(id) +
+                                                      " sessions ended: 2"});
+}
+
 forms::Posted profile_post(const std::string& phone, const std::string& family_kana) {
   return {{"f.name.family", "窓口"},
           {"f.name.given", "花子"},
