@@ -59,8 +59,7 @@ std::shared_ptr<const MetricsAccess> metrics_access(const Config& config) {
 }
 
 bool came_through_proxy(const http::Request& req) {
-  return !req.header("x-forwarded-for").empty() || !req.header("forwarded").empty() ||
-         !req.header("x-real-ip").empty();
+  return !req.header("x-forwarded-for").empty() || !req.header("forwarded").empty() || !req.header("x-real-ip").empty();
 }
 
 bool may_read_metrics(const MetricsAccess& access, const http::Request& req) {
