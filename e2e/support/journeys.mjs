@@ -335,6 +335,20 @@ export async function correctionAndApproval(resident, staff, srv, receipt, { sho
   await openCase(sp, sa, receipt, null);
   const casePage = await sp.locator('main').textContent();  // the earlier version is in a closed <details>
   assert.ok(casePage.includes('090-8765-4321') && casePage.includes('090-1234-5678'), 'staff see the new and the earlier answers');
+  // The 担当 records the decision (approving agrees with it). Without the amount the form
+  // comes back with an error summary and keeps what was typed.
+  assert.equal(await sp.locator('main button[name=action][value=approve]').count(), 0, 'no approval before a decision');
+  await sp.locator('input[name="f.outcome"][value=certified]').check();
+  await sp.locator(sel('f.first_month.year')).fill('2027');
+  await sp.locator(sel('f.first_month.month')).fill('1');
+  await sp.locator(sel('f.first_month.day')).fill('1');
+  await clickAndWait(sp, sp.locator('form[action$="/decision"] button[type=submit]'));
+  await sa.check('staff decision with an error', { shot: shots ? `${shots}-staff-decision-error` : null });
+  assert.ok(await sp.locator('.m-error-summary a[href="#f-monthly_amount"]').isVisible());
+  assert.equal(await sp.locator(sel('f.first_month.year')).inputValue(), '2027');
+  await sp.locator(sel('f.monthly_amount')).fill('15000');
+  await clickAndWait(sp, sp.locator('form[action$="/decision"] button[type=submit]'));
+  await sa.check('staff decision recorded');
   await staffAct(sp, sa, 'approve');
   await signOut(sp);
   await sa.check('signed out');
@@ -351,6 +365,8 @@ export async function correctionAndApproval(resident, staff, srv, receipt, { sho
   await rp.goto(`${srv.base}/applications/${receipt}`);
   await ra.check('application status: approved', { shot: shots ? `${shots}-status-approved` : null });
   assert.equal(await rp.locator('#status').getAttribute('data-status'), 'approved');
+  assert.equal(await rp.locator('#outcome').getAttribute('data-outcome'), 'certified');
+  assert.ok((await rp.locator('#decision').innerText()).includes('15,000'));
 }
 
 // A guest finds 罹災証明書 by search and applies with a photo, then looks the application

@@ -34,7 +34,8 @@ Result<int64_t> apply_retention(store::Transaction& tx, const RetentionYears& ye
           "DELETE FROM attachments WHERE draft_id IN (SELECT id FROM drafts "
           "WHERE application_id = ?)",
           "DELETE FROM drafts WHERE application_id = ?", "DELETE FROM application_versions WHERE application_id = ?",
-          "DELETE FROM events WHERE application_id = ?", "DELETE FROM applications WHERE id = ?"}) {
+          "DELETE FROM events WHERE application_id = ?", "DELETE FROM decisions WHERE application_id = ?",
+          "DELETE FROM applications WHERE id = ?"}) {
       auto d = tx.exec(sql, {id});
       if (!d.ok()) return d.status();
     }

@@ -151,8 +151,29 @@ void check_route(ParseState& s, const Procedure& p, const Organisation& org, con
 
 }  // namespace
 
+// The decision's conditions may name "outcome" (its values are the outcomes') and the
+// decision's own fields; the resident's answers are not in scope, because staff fill in the
+// decision apart from them.
+void check_decision(ParseState& s, const Decision& d) {
+  Field outcome;
+  outcome.id = "outcome";
+  outcome.type = FieldType::kRadio;
+  for (const auto& o : d.outcomes) outcome.options.push_back({o.value, o.label});
+  Scope scope{{"outcome", &outcome}};
+  std::map<std::string, Scope> groups;
+  ParseState own{s.r, std::move(s.decision_refs), {}};
+  collect(own, d.fields, &scope, &groups);
+  check_refs(own, scope, groups);
+  for (const auto& id : d.shown_to_resident) {
+    if (!scope.count(id) || id == "outcome") {
+      s.r.problem(d.line, "shown_to_resident names '" + id + "', which is not a field of the decision.");
+    }
+  }
+}
+
 void check_procedure(ParseState& s, const Procedure& p, const Organisation& org,
                      const YAML::Node& root) {
+  if (p.decision) check_decision(s, *p.decision);
   Scope top;
   std::map<std::string, Scope> groups;
   for (const auto& page : p.pages) collect(s, page.fields, &top, &groups);

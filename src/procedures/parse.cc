@@ -18,7 +18,7 @@ const std::set<std::string> kTopKeys = {
     "id",          "source",      "title",      "summary",  "description", "eligibility",
     "prepare",     "attachments", "department", "category", "life_events", "fee",
     "identity",    "processing_days", "channels", "route",  "pages", "retention_years",
-    "steps"};
+    "steps",       "decision"};
 
 std::string sha256_hex(const std::string& bytes) {
   // sodium_init is idempotent and cheap after the first call; the hash needs it for the CPU
@@ -192,8 +192,9 @@ Result<Procedure> parse_procedure(const std::string& text, const std::string& fi
     p.steps_line = YamlReader::line_of(root["steps"]);
   }
 
-  ParseState s{r, {}};
+  ParseState s{r, {}, {}};
   p.pages = read_pages(s, root);
+  p.decision = internal::read_decision(s, root);
   internal::check_procedure(s, p, org, root);
 
   if (r.count() > 0) {

@@ -26,6 +26,7 @@ struct ConditionRef {
 struct ParseState {
   YamlReader& r;
   std::vector<ConditionRef> refs;
+  std::vector<ConditionRef> decision_refs;  // conditions of the decision's fields
 };
 
 std::optional<Condition> read_condition(ParseState& s, const YAML::Node& n,
@@ -34,6 +35,9 @@ std::optional<Condition> read_condition(ParseState& s, const YAML::Node& n,
 // `container` is "page" / "fieldset" / "group" so that nesting rules can be enforced.
 std::vector<Field> read_fields(ParseState& s, const YAML::Node& list, const std::string& container,
                                const std::string& group);
+
+// The `decision:` block, or nullopt when the definition has none.
+std::optional<Decision> read_decision(ParseState& s, const YAML::Node& root);
 
 // Cross-references once everything is read: ids, conditions, route, organisation ids, fee.
 void check_procedure(ParseState& s, const Procedure& p, const Organisation& org,

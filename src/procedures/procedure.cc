@@ -110,3 +110,26 @@ std::optional<Date> resolve_date_rule(const std::string& rule, const Date& today
 }
 
 }  // namespace madoguchi::procedures
+
+namespace madoguchi::procedures {
+
+const char* outcome_kind_name(Outcome::Kind k) {
+  switch (k) {
+    case Outcome::Kind::kGranted:
+      return "granted";
+    case Outcome::Kind::kPartlyGranted:
+      return "partly_granted";
+    case Outcome::Kind::kRefused:
+      return "refused";
+  }
+  return "";  // unreachable: -Wswitch names a missing kind
+}
+
+const Outcome* Decision::find(const std::string& value) const {
+  for (const auto& o : outcomes) {
+    if (o.value == value) return &o;
+  }
+  return nullptr;
+}
+
+}  // namespace madoguchi::procedures

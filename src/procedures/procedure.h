@@ -99,6 +99,31 @@ struct Fee {
   std::string per_copy_field;  // when set, yen × the integer answer of this field
 };
 
+// What the deciding staff member records (decision: in a definition). The outcome is one of
+// `outcomes`; `fields` are filled in by staff while deciding, with the same field syntax and
+// rules as the resident's pages (their conditions may name "outcome" and each other, nothing
+// the resident answered); a refusal always carries a reason. The resident sees the outcome,
+// the fields listed in `shown_to_resident`, the reason of a refusal and the `appeal` text
+// (教示文: how to ask for a review of a refusal).
+struct Outcome {
+  enum class Kind { kGranted, kPartlyGranted, kRefused };
+  std::string value;  // [a-z0-9_-]+, unique in the decision
+  Kind kind = Kind::kGranted;
+  LocalizedText label;
+};
+// "granted", "partly_granted", "refused".
+const char* outcome_kind_name(Outcome::Kind k);
+
+struct Decision {
+  std::vector<Outcome> outcomes;  // at least one
+  std::vector<Field> fields;
+  std::vector<std::string> shown_to_resident;  // ids in fields
+  LocalizedText appeal;
+  int line = 0;
+  // The outcome with this value, or nullptr.
+  const Outcome* find(const std::string& value) const;
+};
+
 struct Procedure {
   std::string id;  // [a-z0-9-]+, unique
   std::string source;  // the real form or rule this follows (ward and form name, or the law)
@@ -117,6 +142,8 @@ struct Procedure {
   // The steps (src/steps) this procedure switches on, in order; nullopt = the default steps.
   std::optional<std::vector<std::string>> steps;
   int steps_line = 0;  // where `steps` is written, for messages
+  // What staff record when deciding; nullopt = the last approval is the whole decision.
+  std::optional<Decision> decision;
   std::vector<Page> pages;
   std::string file;     // path it was loaded from
   std::string version;  // hex SHA-256 of the file's bytes

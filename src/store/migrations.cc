@@ -154,6 +154,19 @@ CREATE TABLE outbox (
 CREATE INDEX outbox_due ON outbox (sent_at, next_attempt_at);
 ALTER TABLE accounts ADD COLUMN locale TEXT
 )sql"},
+      // What the deciding member of staff recorded (src/decisions): one row per application,
+      // replaced until the route's last step approves it.
+      {6, R"sql(
+CREATE TABLE decisions (
+  application_id BIGINT PRIMARY KEY,
+  outcome TEXT NOT NULL,
+  fields TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  recorded_by BIGINT NOT NULL,
+  recorded_by_name TEXT NOT NULL,
+  recorded_at BIGINT NOT NULL
+)
+)sql"},
       // One-time links e-mailed to residents (src/auth/account_links.h): verifying a sign-up's
       // address, resetting a password. Only the token's SHA-256 is kept.
       {7, R"sql(
@@ -205,6 +218,9 @@ const std::vector<Table>& tables() {
       {"events",
        {"id", "application_id", "at", "actor_kind", "actor_id", "actor_name", "action", "step", "message"},
        {"id"}},
+      {"decisions",
+       {"application_id", "outcome", "fields", "reason", "recorded_by", "recorded_by_name", "recorded_at"},
+       {"application_id"}},
       {"audit_log", {"id", "at", "actor", "action", "object", "detail", "prev_hash", "hash"}, {"id"}},
       {"job_schedule", {"name", "next_run_at", "last_started_at", "last_finished_at", "last_node", "last_result"}, {"name"}},
       {"failure_counters", {"key_hash", "window_start", "failures"}, {"key_hash"}},

@@ -12,6 +12,23 @@ std::string actor_of(const Staff& staff) { return "staff:" + std::to_string(staf
 
 std::string target_of(int64_t id) { return "application:" + std::to_string(id); }
 
+// Whether `staff` may record the decision now: the role that may approve at this step.
+bool may_decide(const applications::Application& a, const procedures::Procedure& def, const Staff& staff) {
+  if (!def.decision || (a.status != "received" && a.status != "in_review")) return false;
+  return cases::transition({a.status, a.step}, cases::Action::kApprove, def.route, staff.role).ok();
+}
+
+// Approving agrees with the decision recorded: the procedure's decision must be complete.
+Status decision_ready(const Env& env, store::Transaction& tx, const applications::Application& a,
+                      const procedures::Procedure& def) {
+  if (!def.decision) return Status::Ok();
+  auto d = decisions::find(tx, a.id);
+  if (!d.ok()) return d.status();
+  const forms::Context ctx{env.locales, "ja", today_jst()};
+  if (!*d || !decisions::complete(*def.decision, **d, ctx)) return Status::Invalid("no complete decision recorded");
+  return Status::Ok();
+}
+
 // The moment a staff action brings the application to, if it is one steps hear about.
 std::optional<steps::Moment> moment_after(const std::string& new_status) {
   if (new_status == "correction") return steps::Moment::kCorrectionRequested;
@@ -57,12 +74,20 @@ Result<CaseFile> open_case(const Env& env, const Staff& staff, int64_t id) {
     if (!files.ok()) return files.status();
     auto events = applications::events(tx, a->id);
     if (!events.ok()) return events.status();
-    CaseFile f{*a, std::move(*def), std::move(*versions), std::move(*files), std::move(*events), {}};
+    auto decision = decisions::find(tx, a->id);
+    if (!decision.ok()) return decision.status();
+    CaseFile f{*a, std::move(*def), std::move(*versions), std::move(*files), std::move(*events), {},
+               std::move(*decision), false};
     const cases::State state{a->status, a->step};
+    const bool decided_enough = f.definition.decision == std::nullopt ||
+                                (f.decision && decisions::complete(*f.definition.decision, *f.decision,
+                                                                   {env.locales, "ja", today_jst()}));
     for (auto action : {cases::Action::kAssign, cases::Action::kApprove, cases::Action::kRequestCorrection,
                         cases::Action::kReject, cases::Action::kComplete}) {
+      if (action == cases::Action::kApprove && !decided_enough) continue;
       if (cases::transition(state, action, f.definition.route, staff.role).ok()) f.allowed.push_back(action);
     }
+    f.can_decide = may_decide(*a, f.definition, staff);
     out = std::move(f);
     return audit::record(tx, {actor_of(staff), "case.view", target_of(a->id), ""}, unix_now());
   });
@@ -78,11 +103,40 @@ Status act_on_case(const Env& env, const Staff& staff, int64_t id, int64_t row_v
     auto def = definition_for(env.catalog, tx, a->procedure_id, a->procedure_version);
     if (!def) return Status::Internal("definition missing for " + a->procedure_id);
     const int64_t now = unix_now();
+    // Only once cases::act would allow the approval, so its errors (stale page, wrong role)
+    // keep their meaning.
+    if (action == cases::Action::kApprove && a->row_version == row_version &&
+        cases::transition({a->status, a->step}, action, def->route, staff.role).ok()) {
+      if (Status st = decision_ready(env, tx, *a, *def); !st.ok()) return st;
+    }
     if (Status st = cases::act(tx, id, row_version, action, staff, def->route, message, now); !st.ok()) return st;
     auto after = applications::find_by_id(tx, id);
     if (!after.ok()) return after.status();
     const auto moment = moment_after(after->status);
     return moment ? env.steps.run(*moment, *def, {env, tx, *after, now}) : Status::Ok();
+  });
+}
+
+Status record_decision(const Env& env, const Staff& staff, int64_t id, int64_t row_version,
+                       const forms::Posted& posted, const std::string& locale,
+                       std::vector<forms::FieldError>* errors, decisions::Record* typed) {
+  errors->clear();
+  return store::with_write(env.store, [&](store::Transaction& tx) {
+    auto a = case_in_department(tx, staff, id);
+    if (!a.ok()) return a.status();
+    auto def = definition_for(env.catalog, tx, a->procedure_id, a->procedure_version);
+    if (!def) return Status::Internal("definition missing for " + a->procedure_id);
+    if (!def->decision) return Status::Invalid("the procedure declares no decision");
+    if (a->row_version != row_version) return Status::Conflict("the application changed since it was shown");
+    if (a->status != "received" && a->status != "in_review") return Status::Invalid("nothing to decide now");
+    if (!may_decide(*a, *def, staff)) return Status::PermissionDenied("not the role of this step");
+    decisions::Record record;
+    *errors = decisions::read(*def->decision, posted, {env.locales, locale, today_jst()}, &record);
+    *typed = record;
+    if (!errors->empty()) return Status::Ok();
+    record.recorded_by = staff.id;
+    record.recorded_by_name = staff.name;
+    return decisions::save(tx, id, row_version, record, unix_now());
   });
 }
 

@@ -11,6 +11,8 @@
 
 #include "applications/applications.h"
 #include "cases/cases.h"
+#include "decisions/decisions.h"
+#include "forms/form.h"
 #include "procedures/procedure.h"
 #include "usecases/env.h"
 
@@ -38,13 +40,27 @@ struct CaseFile {
   std::vector<applications::Attachment> attachments;
   std::vector<applications::Event> events;
   std::vector<cases::Action> allowed;  // what this member of staff may do now
+  std::optional<decisions::Record> decision;  // as recorded so far
+  bool can_decide = false;                    // may record the decision now
 };
 // Everything on a case page, audited as "case.view". NotFound for another department's case.
 Result<CaseFile> open_case(const Env& env, const Staff& staff, int64_t id);
 
+// Records the decision on case `id` (decisions::read, then decisions::save). Allowed for the
+// role at the route's current step while the case is received or in review, and only when
+// the procedure declares a decision: PermissionDenied for another role, Invalid otherwise,
+// Conflict on a stale `row_version`, NotFound for another department's case. When the input
+// is not complete, nothing is saved, *errors lists what to fix (localised for `locale`) and
+// the result is Ok; *typed holds what was posted, to show again.
+Status record_decision(const Env& env, const Staff& staff, int64_t id, int64_t row_version,
+                       const forms::Posted& posted, const std::string& locale,
+                       std::vector<forms::FieldError>* errors, decisions::Record* typed);
+
 // Takes `action` on case `id` as cases::act does (same errors: NotFound, Conflict on a stale
 // `row_version`, PermissionDenied, Invalid), then lets the procedure's steps hear of a
-// correction request or a decision, all in one transaction.
+// correction request or a decision, all in one transaction. When the procedure declares a
+// decision, approving (at any step: an approver agrees with the decision recorded) needs a
+// complete one recorded first, else Invalid.
 Status act_on_case(const Env& env, const Staff& staff, int64_t id, int64_t row_version, cases::Action action,
                    const std::string& message);
 

@@ -87,8 +87,16 @@ Result<ApplicationRecord> application_record(const Env& env, const applications:
   Status s = store::with_read(env.store, [&](store::Transaction& tx) {
     auto ev = applications::events(tx, a.id);
     if (!ev.ok()) return ev.status();
-    out.events = std::move(*ev);
+    // Staff recording (or revising) a decision is their internal work, not a step of the
+    // resident's application; the decision itself is shown once it is final.
+    for (auto& e : *ev) {
+      if (e.action != "decision") out.events.push_back(std::move(e));
+    }
     out.definition = definition_for(env.catalog, tx, a.procedure_id, a.procedure_version);
+    if (a.status != "approved" && a.status != "completed") return Status::Ok();
+    auto d = decisions::find(tx, a.id);
+    if (!d.ok()) return d.status();
+    out.decision = std::move(*d);
     return Status::Ok();
   });
   if (!s.ok()) return s;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "applications/applications.h"
+#include "decisions/decisions.h"
 #include "procedures/procedure.h"
 #include "usecases/env.h"
 
@@ -38,6 +39,9 @@ Result<GuestLookup> guest_lookup(const Env& env, const std::string& receipt, con
 struct ApplicationRecord {
   std::vector<applications::Event> events;          // oldest first
   std::optional<procedures::Procedure> definition;  // the version it was filled against
+  // The decision once the case is decided (approved or completed); never a decision staff
+  // are still drafting.
+  std::optional<decisions::Record> decision;
 };
 // What the resident's application page shows besides the application itself.
 Result<ApplicationRecord> application_record(const Env& env, const applications::Application& a);

@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "cases/cases.h"
+#include "decisions/decisions.h"
 #include "forms/form.h"
 #include "usecases/casework.h"
 #include "web/app.h"
@@ -72,7 +73,32 @@ std::string step_title(App& app, const procedures::Procedure& def, int step, con
   return role != roles.end() ? role->second.title.get(locale) : def.route[step];
 }
 
-http::Response case_page(Call& c) {
+// The decision part of a case page: what is recorded, and the form for whoever may decide
+// now. `typed` and `errors` come from a post that was not complete.
+void add_decision(App& app, const Visitor& v, const usecases::CaseFile& file, const decisions::Record* typed,
+                  const std::vector<forms::FieldError>& errors, Json* view) {
+  const auto& def = file.definition;
+  if (!def.decision) return;
+  const forms::Context ctx{app.locales, v.locale, today_jst()};
+  const procedures::Procedure form = decisions::decision_form(*def.decision, ctx);
+  (*view)["has_decision_block"] = true;
+  if (file.decision) {
+    (*view)["decision"] = {{"rows", forms::summary_view(form, decisions::form_answers(*file.decision), ctx)},
+                           {"by", file.decision->recorded_by_name},
+                           {"when", format_time(file.decision->recorded_at)}};
+  }
+  if (!file.can_decide) return;
+  const Json answers = typed ? decisions::form_answers(*typed)
+                             : (file.decision ? decisions::form_answers(*file.decision) : Json::object());
+  (*view)["decision_fields"] = forms::page_view(form, form.pages[0], answers, errors, ctx);
+  (*view)["decision_action"] = "/staff/cases/" + std::to_string(file.application.id) + "/decision";
+  Json list = Json::array();
+  for (const auto& e : errors) list.push_back({{"href", "#" + e.html_id}, {"message", e.message}});
+  (*view)["errors"] = list;
+}
+
+http::Response render_case(Call& c, int status, const decisions::Record* typed = nullptr,
+                           const std::vector<forms::FieldError>& errors = {}) {
   App& app = c.app;
   const Visitor& v = c.v;
   auto file = usecases::open_case(env(app), staff_of(v), c.id("id"));
@@ -124,7 +150,46 @@ http::Response case_page(Call& c) {
   for (auto action : file->allowed) view[std::string("can_") + cases::action_name(action)] = true;
   // Both take a message to the resident; during a correction only rejecting is left.
   view["can_message"] = view.contains("can_correction") || view.contains("can_reject");
-  return c.render(200, "staff/case", view, "staff.case_title");
+  add_decision(app, v, *file, typed, errors, &view);
+  // Approving agrees with the recorded decision; say why the button is missing.
+  view["decision_first"] = file->can_decide && !view.contains("can_approve");
+  const std::string title_prefix = errors.empty() ? "" : app.locales.t(v.locale, "form.error_prefix");
+  return c.render(status, "staff/case", view, "", title_prefix + app.locales.t(v.locale, "staff.case_title"));
+}
+
+http::Response case_page(Call& c) { return render_case(c, 200); }
+
+http::Response decide(Call& c) {
+  auto row_version = parse_count(c.field("row_version"));
+  if (!row_version) return c.error(400, "error.bad_request");
+  forms::Posted posted;
+  for (const auto& [name, value] : c.posted) {
+    if (name == "csrf" || name == "row_version") continue;
+    if (name.rfind("f.", 0) != 0) return c.error(400, "error.unknown_field");
+    posted.emplace_back(name, value);
+  }
+  std::vector<forms::FieldError> errors;
+  decisions::Record typed;
+  const int64_t id = c.id("id");
+  Status s = usecases::record_decision(env(c.app), staff_of(c.v), id, *row_version, posted, c.v.locale, &errors,
+                                       &typed);
+  switch (s.code()) {
+    case Status::Code::kOk:
+      // 200 like every form page that asks to fix something (the page itself is fine).
+      if (!errors.empty()) return render_case(c, 200, &typed, errors);
+      return http::Response::redirect("/staff/cases/" + std::to_string(id));
+    case Status::Code::kNotFound:
+      return c.error(404, "error.no_application");
+    case Status::Code::kConflict:
+      return c.error(409, "staff.conflict");
+    case Status::Code::kPermissionDenied:
+      return c.error(403, "staff.not_your_step");
+    case Status::Code::kInvalid:
+      return c.error(400, "staff.invalid_action");
+    default:
+      spdlog::error("recording a decision failed: {}", s.message());
+      return c.error(500, "error.internal");
+  }
 }
 
 http::Response act(Call& c) {
@@ -170,6 +235,10 @@ void register_staff_routes(http::Router& r, App& app) {
   add_route(r, app, "GET", "/staff", kStaff, queue_page);
   add_route(r, app, "GET", "/staff/cases/{id:id}", kStaff, case_page);
   add_route(r, app, "POST", "/staff/cases/{id:id}/act", kStaff | kCsrf, act);
+  // The decision form's own address is the case page, so that a language link on a form
+  // shown again with errors leads somewhere.
+  add_route(r, app, "GET", "/staff/cases/{id:id}/decision", kStaff, case_page);
+  add_route(r, app, "POST", "/staff/cases/{id:id}/decision", kStaff | kCsrf, decide);
   add_route(r, app, "GET", "/staff/cases/{id:id}/attachments/{aid}", kStaff, download);
 }
 

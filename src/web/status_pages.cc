@@ -24,6 +24,49 @@ Json history_view(App& app, const std::string& locale, const std::vector<applica
   return list;
 }
 
+// The decision as the resident sees it: the outcome, the decision fields the definition
+// shows them, the reason of a refusal (or of a 却下, from its event) and how to appeal.
+Json decision_view(App& app, const std::string& locale, const applications::Application& a,
+                   const usecases::ApplicationRecord& record) {
+  const procedures::Procedure* def = record.definition ? &*record.definition : nullptr;
+  const procedures::Decision* decision = def && def->decision ? &*def->decision : nullptr;
+  Json view = Json::object();
+  if (a.status == "rejected") {
+    view["outcome"] = status_text(app, locale, a.status);
+    view["refused"] = true;
+    for (auto it = record.events.rbegin(); it != record.events.rend(); ++it) {
+      if (it->action == "reject") {
+        view["reason"] = it->message;
+        break;
+      }
+    }
+  } else if (decision && record.decision) {
+    const procedures::Outcome* o = decisions::outcome_of(*decision, *record.decision);
+    if (!o) return Json();
+    view["outcome"] = o->label.get(locale);
+    view["outcome_id"] = o->value;
+    view["refused"] = o->kind != procedures::Outcome::Kind::kGranted;
+    if (decisions::needs_reason(*o)) view["reason"] = record.decision->reason;
+    procedures::Procedure shown;
+    procedures::Page page;
+    for (const auto& f : decision->fields) {
+      for (const auto& id : decision->shown_to_resident) {
+        if (f.id == id) page.fields.push_back(f);
+      }
+    }
+    shown.pages.push_back(std::move(page));
+    Json rows = forms::summary_view(shown, decisions::form_answers(*record.decision),
+                                    forms::Context{app.locales, locale, today_jst()});
+    view["pages"] = rows;
+  } else {
+    return Json();
+  }
+  if (view["refused"].get<bool>() && decision && !decision->appeal.empty()) {
+    view["appeal"] = localized(decision->appeal, locale);
+  }
+  return view;
+}
+
 Json application_view(App& app, const std::string& locale, const applications::Application& a) {
   Json view;
   const auto* p = app.catalog.find(a.procedure_id);
@@ -75,6 +118,7 @@ http::Response show(Call& c, const applications::Application& a, const std::stri
     view["answers"] =
         forms::summary_view(*record->definition, a.answers, forms::Context{app.locales, v.locale, today_jst()});
   }
+  if (Json d = decision_view(app, v.locale, a, *record); !d.is_null()) view["decision"] = d;
   // The newest correction request's message, shown prominently while a fix is awaited.
   for (auto it = record->events.rbegin(); it != record->events.rend(); ++it) {
     if (it->action == "correction") {

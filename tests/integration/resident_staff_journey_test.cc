@@ -173,6 +173,14 @@ TEST(ResidentStaffJourney, JidouTeateCorrectionAndThreeStepApproval) {
   ASSERT_TRUE(sign_in(kakaricho, "kodomo2", "staff-password-02"));
   ASSERT_TRUE(sign_in(kacho, "kodomo3", "staff-password-03"));
   EXPECT_EQ(act(kacho, case_path, "approve"), 403);
+  // Approving agrees with a recorded decision: none yet, so no approval.
+  EXPECT_EQ(act(tanto, case_path, "approve"), 400);
+  EXPECT_NE(tanto.get(case_path).body.find("id=\"decision-first\""), std::string::npos);
+  ASSERT_EQ(staff_decide(tanto, case_path, jidou_certified_decision()), 303);
+  // While the route runs the resident sees no decision, nor staff recording it.
+  status = resident.get("/applications/" + receipt);
+  EXPECT_EQ(status.body.find("id=\"decision\""), std::string::npos);
+  EXPECT_EQ(status.body.find("決定内容の記録"), std::string::npos);
   ASSERT_EQ(act(tanto, case_path, "approve"), 303);
   EXPECT_EQ(act(tanto, case_path, "approve"), 403);  // now the 係長's step
   ASSERT_EQ(act(kakaricho, case_path, "approve"), 303);
@@ -184,6 +192,11 @@ TEST(ResidentStaffJourney, JidouTeateCorrectionAndThreeStepApproval) {
   for (const char* what : {"申請", "修正依頼", "再申請", "承認(担当)", "承認(係長)", "決定(課長)"}) {
     EXPECT_NE(status.body.find(what), std::string::npos) << what;
   }
+  // The decision as the definition shows it to the resident: outcome, amount, first month.
+  EXPECT_NE(status.body.find("data-outcome=\"certified\""), std::string::npos) << status.body;
+  EXPECT_NE(status.body.find("15,000"), std::string::npos) << status.body;
+  EXPECT_NE(status.body.find("2027年1月1日"), std::string::npos);
+  EXPECT_EQ(status.body.find("id=\"appeal\""), std::string::npos);  // nothing to appeal
 
   Reply mine = resident.get("/applications");
   EXPECT_NE(mine.body.find(receipt), std::string::npos);
@@ -202,6 +215,7 @@ TEST(ResidentStaffJourney, TwoStaffActingOnTheSameCaseVersionCannotBothSucceed) 
   ASSERT_TRUE(sign_in(b, "t2", "staff-password-02"));
   std::string case_path = staff_case_path(a, receipt);
   ASSERT_FALSE(case_path.empty());
+  ASSERT_EQ(staff_decide(a, case_path, risai_issued_decision()), 303);
   // Both open the case at the same version, then both act.
   Reply pa = a.get(case_path), pb = b.get(case_path);
   std::smatch m;

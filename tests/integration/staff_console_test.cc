@@ -145,6 +145,7 @@ TEST_F(StaffConsole, AnApprovedCaseIsCompletedByAnyStaffOfTheDepartment) {
   ASSERT_FALSE(receipt.empty());
   std::string case_path = staff_case_path(tanto(), receipt);
   EXPECT_EQ(staff_act(tanto(), case_path, "complete"), 400); // not decided yet
+  ASSERT_EQ(staff_decide(tanto(), case_path, risai_issued_decision()), 303);
   ASSERT_EQ(staff_act(tanto(), case_path, "approve"), 303);
   ASSERT_EQ(staff_act(kakari(), case_path, "approve"), 303);
   ASSERT_EQ(staff_act(kacho(), case_path, "approve"), 303);

@@ -127,6 +127,7 @@ TEST(Transfer, SqliteDeploymentMovesToPostgresWithNothingLost) {
   ASSERT_TRUE(sign_in(staff, "b1", "staff-password-01"));
   std::string case_path = staff_case_path(staff, receipt);
   ASSERT_FALSE(case_path.empty()) << "GET /staff: " << staff.get("/staff").status;
+  EXPECT_EQ(staff_decide(staff, case_path, risai_issued_decision()), 303);
   EXPECT_EQ(act(staff, case_path, "approve"), 303);
   ASSERT_EQ(target.stop(), 0) << target.output();
   ASSERT_EQ(target.cli("audit verify", "", &out), 0) << out;

@@ -285,6 +285,28 @@ int staff_act(HttpClient& staff, const std::string& case_path, const std::string
       .status;
 }
 
+int staff_decide(HttpClient& staff, const std::string& case_path, const Fields& fields) {
+  Reply page = staff.get(case_path);
+  std::smatch m;
+  std::string row_version =
+      std::regex_search(page.body, m, std::regex(R"re(name="row_version" value="([0-9]+)")re")) ? m[1].str() : "0";
+  Fields f{{"csrf", csrf_of(page.body)}, {"row_version", row_version}};
+  f.insert(f.end(), fields.begin(), fields.end());
+  return staff.post_form(case_path + "/decision", f).status;
+}
+
+Fields risai_issued_decision() {
+  Fields f{{"f.outcome", "issued"}, {"f.damage_level", "hankai"}};
+  add_date(f, "f.survey_date", "", 2026, 10, 1);
+  return f;
+}
+
+Fields jidou_certified_decision() {
+  Fields f{{"f.outcome", "certified"}, {"f.monthly_amount", "15000"}};
+  add_date(f, "f.first_month", "", 2027, 1, 1);
+  return f;
+}
+
 void add_name(Fields& f, const std::string& base, const std::string& family, const std::string& given,
               const std::string& family_kana, const std::string& given_kana) {
   f.emplace_back(base + ".family", family);

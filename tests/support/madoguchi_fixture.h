@@ -64,6 +64,13 @@ std::string staff_case_path(HttpClient& staff, const std::string& receipt);
 // the console's buttons do; returns the answer's status (303 when it was done).
 int staff_act(HttpClient& staff, const std::string& case_path, const std::string& action,
               const std::string& message = "");
+// Posts the case page's decision form with these "f." fields (csrf and row_version added from
+// the page); returns the answer's status (303 recorded, 200 with the form shown again when not complete).
+int staff_decide(HttpClient& staff, const std::string& case_path, const Fields& fields);
+// A complete 罹災証明書 decision: issued, 半壊, surveyed on 2026-10-01.
+Fields risai_issued_decision();
+// A complete 児童手当 decision: certified, 15,000 yen a month from 2027-01-01.
+Fields jidou_certified_decision();
 
 }  // namespace madoguchi::test
 

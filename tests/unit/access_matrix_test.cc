@@ -59,6 +59,8 @@ const Expected kMatrix[] = {
     {"GET", "/staff", kStaff},
     {"GET", "/staff/cases/{id:id}", kStaff},
     {"POST", "/staff/cases/{id:id}/act", kStaff | kCsrf},
+    {"GET", "/staff/cases/{id:id}/decision", kStaff},
+    {"POST", "/staff/cases/{id:id}/decision", kStaff | kCsrf},
     {"GET", "/staff/cases/{id:id}/attachments/{aid}", kStaff},
 };
 // clang-format on

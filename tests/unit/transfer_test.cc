@@ -101,6 +101,11 @@ Status fill(Store& store) {
                             "message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         {kBigEvent, kBigApplication, kNow, "guest", nullptr, "", "submit", int64_t{0}, ""});
         !s.ok()) return s;
+    if (Status s = exec(tx, "INSERT INTO decisions (application_id, outcome, fields, reason, recorded_by, "
+                            "recorded_by_name, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        {kBigApplication, "issued", R"({"damage_level":"hankai"})", "理由\n" + kKuzuIvs, int64_t{1},
+                         kYoshida, kNow});
+        !s.ok()) return s;
     if (Status s = exec(tx, "INSERT INTO job_schedule (name, next_run_at, last_started_at, last_finished_at, last_node, "
                             "last_result) VALUES (?, ?, ?, ?, ?, ?)",
                         {"expire-sessions", kNow + 60, kNow, nullptr, "node-" + kYoshida, ""});

@@ -1,6 +1,7 @@
 #include "steps/email_notice/email_notice.h"
 
 #include "auth/accounts.h"
+#include "decisions/decisions.h"
 #include "i18n/format.h"
 #include "ja/text.h"
 
@@ -52,7 +53,18 @@ Result<std::optional<notify::Message>> compose(const usecases::Env& env, store::
   const procedures::Procedure* proc = env.catalog.find(a.procedure_id);
   std::string base = env.config.public_url.empty() ? "http://" + env.config.listen : env.config.public_url;
   while (!base.empty() && base.back() == '/') base.pop_back();
+  // The outcome in words: the recorded decision's when the definition declares one, else the
+  // status ("決定", "却下").
+  std::string outcome = env.locales.t(locale, "status." + a.status);
+  if (kind == "decided" && a.status == "approved" && proc && proc->decision) {
+    auto d = decisions::find(tx, a.id);
+    if (!d.ok()) return d.status();
+    if (*d) {
+      if (const auto* o = decisions::outcome_of(*proc->decision, **d)) outcome = o->label.get(locale);
+    }
+  }
   const std::map<std::string, std::string> params = {
+      {"outcome", outcome},
       {"procedure", proc ? proc->title.get(locale) : a.procedure_id},
       {"receipt", a.receipt},
       {"status", env.locales.t(locale, "status." + a.status)},
