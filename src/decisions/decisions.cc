@@ -15,8 +15,8 @@ procedures::LocalizedText text_of(const forms::Context& ctx, const std::string& 
 
 // Splits the form's answers into the record's parts.
 void take_answers(Json answers, Record* out) {
-  out->outcome = answers.contains("outcome") && answers["outcome"].is_string() ? answers["outcome"].get<std::string>()
-                                                                               : "";
+  out->outcome =
+      answers.contains("outcome") && answers["outcome"].is_string() ? answers["outcome"].get<std::string>() : "";
   out->reason = answers.contains("reason") && answers["reason"].is_string() ? answers["reason"].get<std::string>() : "";
   answers.erase("outcome");
   answers.erase("reason");
@@ -29,9 +29,7 @@ const procedures::Outcome* outcome_of(const procedures::Decision& decision, cons
   return decision.find(record.outcome);
 }
 
-bool needs_reason(const procedures::Outcome& outcome) {
-  return outcome.kind != procedures::Outcome::Kind::kGranted;
-}
+bool needs_reason(const procedures::Outcome& outcome) { return outcome.kind != procedures::Outcome::Kind::kGranted; }
 
 procedures::Procedure decision_form(const procedures::Decision& decision, const forms::Context& ctx) {
   procedures::Field outcome;
@@ -101,7 +99,7 @@ Result<std::optional<Record>> find(store::Transaction& tx, int64_t application_i
   r.outcome = row.str(0);
   r.fields = Json::parse(row.str(1), nullptr, false);
   if (r.fields.is_discarded() || !r.fields.is_object()) {
-    return Status::Internal("decision of application " + std::to_string(application_id) + " is corrupt");
+    return Status::Internal("corrupt stored data: the decision of application " + std::to_string(application_id));
   }
   r.reason = row.str(2);
   r.recorded_by = row.i64(3);
@@ -114,9 +112,9 @@ Status save(store::Transaction& tx, int64_t application_id, int64_t expected_row
             int64_t now) {
   auto app = applications::find_by_id(tx, application_id);
   if (!app.ok()) return app.status();
-  auto changed = tx.exec(
-      "UPDATE applications SET updated_at = ?, row_version = row_version + 1 WHERE id = ? AND row_version = ?",
-      {now, application_id, expected_row_version});
+  auto changed =
+      tx.exec("UPDATE applications SET updated_at = ?, row_version = row_version + 1 WHERE id = ? AND row_version = ?",
+              {now, application_id, expected_row_version});
   if (!changed.ok()) return changed.status();
   if (*changed != 1) return Status::Conflict("the application changed since it was shown");
   if (auto d = tx.exec("DELETE FROM decisions WHERE application_id = ?", {application_id}); !d.ok()) {
@@ -125,8 +123,8 @@ Status save(store::Transaction& tx, int64_t application_id, int64_t expected_row
   auto ins = tx.exec(
       "INSERT INTO decisions (application_id, outcome, fields, reason, recorded_by, recorded_by_name, recorded_at) "
       "VALUES (?, ?, ?, ?, ?, ?, ?)",
-      {application_id, record.outcome, record.fields.dump(), record.reason, record.recorded_by,
-       record.recorded_by_name, now});
+      {application_id, record.outcome, record.fields.dump(), record.reason, record.recorded_by, record.recorded_by_name,
+       now});
   if (!ins.ok()) return ins.status();
   applications::Event e{now, "staff", record.recorded_by_name, "decision", "", app->step};
   if (Status s = applications::add_event(tx, application_id, e, record.recorded_by); !s.ok()) return s;

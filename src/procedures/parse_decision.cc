@@ -42,8 +42,8 @@ std::vector<Outcome> read_outcomes(YamlReader& r, const YAML::Node& d) {
     if (!value) continue;
     o.value = *value;
     if (!valid_page_id(o.value)) {
-      r.problem(item["value"], "The outcome value '" + o.value +
-                                   "' is not valid; use lower-case letters, digits, '_' and '-'.");
+      r.problem(item["value"],
+                "The outcome value '" + o.value + "' is not valid; use lower-case letters, digits, '_' and '-'.");
     }
     if (!seen.insert(o.value).second) {
       r.problem(item["value"], "The outcome value '" + o.value + "' is used twice.");
@@ -75,8 +75,8 @@ std::optional<Decision> read_decision(ParseState& s, const YAML::Node& root) {
       s.r.problem(f.line, "The decision field id '" + f.id + "' is reserved; choose another id.");
     }
     if (f.type == FieldType::kFile || f.type == FieldType::kGroup) {
-      s.r.problem(f.line, std::string("A decision field cannot be a ") + field_type_name(f.type) +
-                              " field (" + f.id + "); staff record the decision in words and values.");
+      s.r.problem(f.line, std::string("A decision field cannot be a ") + field_type_name(f.type) + " field (" + f.id +
+                              "); staff record the decision in words and values.");
     }
   }
   out.shown_to_resident = s.r.string_list(d, "shown_to_resident", "the decision", false);
@@ -84,8 +84,9 @@ std::optional<Decision> read_decision(ParseState& s, const YAML::Node& root) {
   const bool refusable = std::any_of(out.outcomes.begin(), out.outcomes.end(),
                                      [](const Outcome& o) { return o.kind == Outcome::Kind::kRefused; });
   if (refusable && out.appeal.empty()) {
-    s.r.problem(d, "The decision can refuse but has no 'appeal'; write the 教示文 (how to ask for a "
-                   "review, to whom, within how long).");
+    s.r.problem(d,
+                "The decision can refuse but has no 'appeal'; write the 教示文 (how to ask for a "
+                "review, to whom, within how long).");
   }
   return out;
 }

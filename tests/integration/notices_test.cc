@@ -110,6 +110,32 @@ TEST(Notices, AResidentIsToldOfReceiptCorrectionAndDecisionInTheirLanguage) {
   EXPECT_EQ(ids.size(), 3u) << "each notice has its own Message-ID";
 }
 
+TEST(Notices, TheDecisionNoticeStatesTheRecordedOutcomeButNotTheReason) {
+  SmtpSink sink;
+  MadoguchiServer server(config_for(sink));
+  ASSERT_TRUE(server.add_resident("misaki", "resident-password-1", "佐藤 美咲", R"({"email":"misaki@example.jp"})"));
+  ASSERT_TRUE(server.add_staff("kumin1", "staff-password-01", "区民 担当", "kuminka", "tanto"));
+  ASSERT_TRUE(server.add_staff("kumin2", "staff-password-02", "区民 係長", "kuminka", "kakaricho"));
+  ASSERT_TRUE(server.add_staff("kumin3", "staff-password-03", "区民 課長", "kuminka", "kacho"));
+  ASSERT_TRUE(server.start()) << server.output();
+  HttpClient resident(server.port());
+  ASSERT_EQ(resident.get("/?lang=en").status, 200);
+  const std::string receipt = apply(resident, "misaki");
+  ASSERT_FALSE(receipt.empty());
+  HttpClient tanto(server.port()), kakaricho(server.port()), kacho(server.port());
+  ASSERT_TRUE(sign_in(tanto, "kumin1", "staff-password-01"));
+  ASSERT_TRUE(sign_in(kakaricho, "kumin2", "staff-password-02"));
+  ASSERT_TRUE(sign_in(kacho, "kumin3", "staff-password-03"));
+  const std::string case_path = staff_case_path(tanto, receipt);
+  ASSERT_EQ(staff_decide(tanto, case_path, {{"f.outcome", "refused"}, {"f.reason", "請求できる方ではありません。"}}),
+            303);
+  for (HttpClient* staff : {&tanto, &kakaricho, &kacho}) ASSERT_EQ(staff_act(*staff, case_path, "approve"), 303);
+  auto mails = sink.wait_for(2);
+  ASSERT_EQ(mails.size(), 2u) << server.output();
+  EXPECT_NE(mails[1].body().find("Result: Not issued"), std::string::npos) << mails[1].body();
+  EXPECT_EQ(mails[1].body().find("請求できる方"), std::string::npos) << "the reason stays on the site";
+}
+
 TEST(Notices, NoneForResidentsWithoutAnAddressForGuestsOrWithMailOff) {
   SmtpSink sink;
   {

@@ -166,6 +166,97 @@ TEST_F(StaffConsole, AnApprovedCaseIsCompletedByAnyStaffOfTheDepartment) {
       << status.body;
 }
 
+// Guest status in a language: the language link sets the cookie the lookup then uses.
+Reply guest_status_in(int port, const std::string &lang, const std::string &receipt,
+                      const std::string &code) {
+  HttpClient c(port);
+  Reply form = c.get("/status?lang=" + lang);
+  return c.post_form(
+      "/status",
+      {{"csrf", csrf_of(form.body)}, {"receipt", receipt}, {"code", code}});
+}
+
+TEST_F(StaffConsole, ARefusalWithItsReasonAndTheAppealReachesTheResidentInTheirLanguage) {
+  HttpClient guest(server_.port());
+  std::string code;
+  std::string receipt = submit_risai_as_guest(guest, &code);
+  ASSERT_FALSE(receipt.empty());
+  std::string case_path = staff_case_path(tanto(), receipt);
+  // Nothing recorded: no approval, and the page says why.
+  Reply page = tanto().get(case_path);
+  EXPECT_FALSE(has_button(page.body, "approve"));
+  EXPECT_NE(page.body.find("id=\"decision-first\""), std::string::npos);
+  EXPECT_EQ(staff_act(tanto(), case_path, "approve"), 400);
+  // Only the role of the current step records the decision; a stale page gets "reload".
+  EXPECT_EQ(staff_decide(kakari(), case_path, risai_issued_decision()), 403);
+  const int64_t before = row_version_of(tanto().get(case_path).body);
+  // A refusal without its reason comes back with the error and what was chosen.
+  page = tanto().get(case_path);
+  Reply incomplete = tanto().post_form(
+      case_path + "/decision", {{"csrf", csrf_of(page.body)},
+                                {"row_version", std::to_string(before)},
+                                {"f.outcome", "refused"},
+                                {"f.reason", ""}});
+  ASSERT_EQ(incomplete.status, 200);
+  EXPECT_NE(incomplete.body.find("m-error-summary"), std::string::npos);
+  EXPECT_NE(incomplete.body.find("href=\"#f-reason\""), std::string::npos);
+  EXPECT_NE(incomplete.body.find("value=\"refused\" checked"), std::string::npos);
+  EXPECT_EQ(row_version_of(tanto().get(case_path).body), before) << "nothing saved";
+  const std::string reason = "被害を受けた建物が住家ではない(倉庫)ため、交付できません。";
+  ASSERT_EQ(staff_decide(tanto(), case_path,
+                         {{"f.outcome", "refused"}, {"f.reason", reason}}),
+            303);
+  EXPECT_EQ(tanto()
+                .post_form(case_path + "/decision",
+                           {{"csrf", csrf_of(page.body)},
+                            {"row_version", std::to_string(before)},
+                            {"f.outcome", "issued"}})
+                .status,
+            409);
+  page = tanto().get(case_path);
+  EXPECT_NE(page.body.find("不交付"), std::string::npos);
+  EXPECT_NE(page.body.find(reason), std::string::npos);
+  // Not final yet: the resident sees no decision.
+  Reply status = guest_status(server_.port(), receipt, code);
+  EXPECT_EQ(status.body.find(reason), std::string::npos);
+  EXPECT_EQ(status.body.find("id=\"outcome\""), std::string::npos);
+
+  ASSERT_EQ(staff_act(tanto(), case_path, "approve"), 303);
+  ASSERT_EQ(staff_act(kakari(), case_path, "approve"), 303);
+  ASSERT_EQ(staff_act(kacho(), case_path, "approve"), 303);
+  status = guest_status(server_.port(), receipt, code);
+  ASSERT_EQ(status.status, 200);
+  EXPECT_NE(status.body.find("data-outcome=\"refused\">不交付<"), std::string::npos) << status.body;
+  EXPECT_NE(status.body.find(reason), std::string::npos);
+  EXPECT_NE(status.body.find("3か月以内に、区長に対して審査請求"), std::string::npos);
+  Reply en = guest_status_in(server_.port(), "en", receipt, code);
+  ASSERT_EQ(en.status, 200);
+  EXPECT_NE(en.body.find("data-outcome=\"refused\">Not issued<"), std::string::npos) << en.body;
+  EXPECT_NE(en.body.find("If you disagree with this decision"), std::string::npos);
+  EXPECT_NE(en.body.find("request a review"), std::string::npos);
+  EXPECT_NE(en.body.find(reason), std::string::npos) << "the reason as staff wrote it";
+}
+
+TEST_F(StaffConsole, AGrantShowsTheResidentOnlyTheFieldsTheDefinitionShows) {
+  HttpClient guest(server_.port());
+  std::string code;
+  std::string receipt = submit_risai_as_guest(guest, &code);
+  ASSERT_FALSE(receipt.empty());
+  std::string case_path = staff_case_path(tanto(), receipt);
+  ASSERT_EQ(staff_decide(tanto(), case_path, risai_issued_decision()), 303);
+  ASSERT_EQ(staff_act(tanto(), case_path, "approve"), 303);
+  ASSERT_EQ(staff_act(kakari(), case_path, "approve"), 303);
+  ASSERT_EQ(staff_act(kacho(), case_path, "approve"), 303);
+  Reply status = guest_status(server_.port(), receipt, code);
+  ASSERT_EQ(status.status, 200);
+  EXPECT_NE(status.body.find("data-outcome=\"issued\">交付<"), std::string::npos) << status.body;
+  EXPECT_NE(status.body.find("被害の程度"), std::string::npos);
+  EXPECT_NE(status.body.find("<dd>半壊</dd>"), std::string::npos);
+  EXPECT_NE(status.body.find("2026年10月1日"), std::string::npos);
+  EXPECT_EQ(status.body.find("id=\"appeal\""), std::string::npos);
+  EXPECT_EQ(status.body.find("id=\"reason\""), std::string::npos);
+}
+
 TEST_F(StaffConsole, QueueFiltersSortsCountsAndHighlightsOverdueCases) {
   HttpClient guest(server_.port());
   std::string first = submit_risai_as_guest(guest);
