@@ -79,8 +79,8 @@ const std::map<std::string, std::vector<std::string>, std::less<>> kLanguageLink
     {"/login", {"next"}},
     {"/staff", {"procedure", "status", "sort"}},
     {"/drafts/{draft}/pages/{page}", {"return", "errors"}},
-    {"/status", {"resubmitted"}},
-    {"/applications/{receipt}", {"resubmitted"}},
+    {"/status", {"resubmitted", "withdrawn"}},
+    {"/applications/{receipt}", {"resubmitted", "withdrawn"}},
     {"/account", {"welcome", "reset", "saved"}},
 };
 
