@@ -107,7 +107,7 @@ test('a resident signs up, verifies by e-mail, fills in the profile and starts �
     await page.locator('#f-name-family_kana').fill('マドグチ');
     await page.locator('#f-name-given_kana').fill('ミサキ');
     await page.locator('#f-phone').fill('03-5744-1111');
-    await clickAndWait(page, page.locator('main form button[type=submit]'));
+    await clickAndWait(page, page.locator('main form[action="/account"] button[type=submit]'));
     await auditor.check('profile saved');
     assert.equal(await page.locator('#f-phone').inputValue(), '03-5744-1111');
 
