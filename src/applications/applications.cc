@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "audit/audit.h"
 #include "auth/crypto.h"
 #include "applications/receipt.h"
 
@@ -354,6 +355,29 @@ Status resubmit(store::Transaction& tx, const Draft& d, const std::string& actor
   }
   if (auto v = tx.exec("DELETE FROM drafts WHERE id = ?", {d.id}); !v.ok()) return v.status();
   return add_event(tx, app->id, Event{now, "resident", actor_name, "resubmitted", "", app->step}, app->account_id);
+}
+
+Status withdraw(store::Transaction& tx, const Application& app, const std::string& reason,
+                const std::string& actor_name, const std::string& actor, int64_t now) {
+  // The status guard in the UPDATE, not only the read above it, decides: a staff decision
+  // committed in between makes this a Conflict on every backend.
+  auto r = tx.exec(
+      "UPDATE applications SET status = 'withdrawn', updated_at = ?, row_version = row_version + 1 "
+      "WHERE id = ? AND status IN ('received', 'in_review', 'correction')",
+      {now, app.id});
+  if (!r.ok()) return r.status();
+  if (*r != 1) return Status::Conflict("the application is already decided or withdrawn");
+  for (const char* sql : {"DELETE FROM attachments WHERE draft_id IN (SELECT id FROM drafts WHERE application_id = ?)",
+                          "DELETE FROM drafts WHERE application_id = ?"}) {
+    if (auto d = tx.exec(sql, {app.id}); !d.ok()) return d.status();
+  }
+  if (Status s = add_event(tx, app.id, Event{now, "resident", actor_name, "withdrawn", reason, app.step},
+                           app.account_id);
+      !s.ok()) {
+    return s;
+  }
+  return audit::record(tx, {actor, "application.withdraw", "application:" + std::to_string(app.id), app.status},
+                       now);
 }
 
 Status remember_version(store::Transaction& tx, const std::string& procedure_id,

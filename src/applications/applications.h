@@ -123,6 +123,14 @@ Result<Draft> open_correction(store::Transaction& tx, const Owner& owner, const 
 // step; attachments of the draft move to the application.
 Status resubmit(store::Transaction& tx, const Draft& d, const std::string& actor_name, int64_t now);
 
+// The resident withdraws (取り下げ) the application before it is decided: status "withdrawn"
+// (final: staff can take no action on it), an event "withdrawn" carrying `reason`, any open
+// correction draft (and its attachments) deleted, and an audit entry "application.withdraw"
+// by `actor` ("resident:5" or "guest"). Conflict unless the application is received, in
+// review or awaiting a correction.
+Status withdraw(store::Transaction& tx, const Application& app, const std::string& reason,
+                const std::string& actor_name, const std::string& actor, int64_t now);
+
 // The procedure definition text of a version (stored on first submission with it).
 Status remember_version(store::Transaction& tx, const std::string& procedure_id,
                         const std::string& version, const std::string& body, int64_t now);

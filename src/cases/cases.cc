@@ -26,8 +26,8 @@ bool blank(const std::string& s) {
 constexpr const char* kOpenStatuses = "('received', 'in_review', 'correction')";
 
 // Lifecycle order, so that a dashboard lists counts the way a case moves.
-constexpr std::array<const char*, 6> kAllStatuses = {"received", "in_review", "correction",
-                                                     "approved", "rejected",  "completed"};
+constexpr std::array<const char*, 7> kAllStatuses = {"received", "in_review", "correction", "approved",
+                                                     "rejected", "completed", "withdrawn"};
 
 }  // namespace
 

@@ -19,7 +19,8 @@
 //   complete    any staff of the department, only from approved: completion is handing
 //               over the result (issuing, mailing), clerical work after the decision, so it
 //               must not wait for the route's last role.
-// Nothing is allowed on rejected or completed. The event of an action records the step it
+// Nothing is allowed on rejected, completed or withdrawn (the resident withdrew before the
+// decision: applications::withdraw). The event of an action records the step it
 // was taken at (which reviewer decided), the audit entry only states and steps.
 #pragma once
 
@@ -90,7 +91,7 @@ struct QueueRow {
 
 Result<std::vector<QueueRow>> queue(store::Transaction& tx, const QueueFilter& f);
 // status → count for the department (all statuses): every known status in lifecycle order
-// (received, in_review, correction, approved, rejected, completed), 0 when none, then any
+// (received, in_review, correction, approved, rejected, completed, withdrawn), 0 when none, then any
 // unknown status found in the table. queue() and counts() are Invalid without a department.
 Result<std::vector<std::pair<std::string, int64_t>>> counts(store::Transaction& tx,
                                                             const std::string& department);

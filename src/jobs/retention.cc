@@ -18,7 +18,7 @@ Result<int64_t> apply_retention(store::Transaction& tx, const RetentionYears& ye
   // year counts from the next April 1), which bounds what is read.
   auto rows = tx.query(
       "SELECT id, procedure_id, updated_at FROM applications "
-      "WHERE status IN ('rejected', 'completed') "
+      "WHERE status IN ('rejected', 'completed', 'withdrawn') "
       "AND updated_at < ? ORDER BY updated_at, id",
       {now - int64_t{365} * 86400});
   if (!rows.ok()) return rows.status();

@@ -2,6 +2,7 @@
 
 #include "applications/receipt.h"
 #include "core/date.h"
+#include "ja/text.h"
 #include "ratelimit/ratelimit.h"
 #include "usecases/definition_version.h"
 
@@ -27,6 +28,23 @@ Status count_wrong_access_code(const Env& env, const std::string& receipt, int64
   return store::with_write(env.store, [&](store::Transaction& tx) {
     return ratelimit::record_failure(tx, limit_key(receipt), ratelimit::kAccessCode, now);
   });
+}
+
+// Application `receipt` when the requester owns it: the signed-in owner's account, or a
+// guest's matching access code (a wrong code sets *wrong_code, to be counted after the
+// transaction). NotFound otherwise, exactly as for an unknown receipt.
+Result<applications::Application> owned_application(store::Transaction& tx, const std::string& receipt,
+                                                    std::optional<int64_t> account_id,
+                                                    const std::optional<std::string>& access_code, bool* wrong_code) {
+  auto a = applications::find_by_receipt(tx, receipt);
+  if (!a.ok()) return a.status();
+  const bool owns = access_code ? applications::access_code_matches(tx, a->id, *access_code)
+                                : a->account_id && account_id && *a->account_id == *account_id;
+  if (!owns) {
+    *wrong_code = access_code.has_value();
+    return Status::NotFound("no application");
+  }
+  return a;
 }
 
 }  // namespace
@@ -117,15 +135,8 @@ Result<int64_t> open_correction(const Env& env, const CorrectionRequest& request
   bool wrong_code = false;
   int64_t draft_id = 0;
   Status s = store::with_write(env.store, [&](store::Transaction& tx) {
-    auto a = applications::find_by_receipt(tx, *receipt);
+    auto a = owned_application(tx, *receipt, request.owner.account_id, request.access_code, &wrong_code);
     if (!a.ok()) return a.status();
-    const bool owns = request.access_code
-                          ? applications::access_code_matches(tx, a->id, *request.access_code)
-                          : a->account_id && request.owner.account_id && *a->account_id == *request.owner.account_id;
-    if (!owns) {
-      wrong_code = request.access_code.has_value();
-      return Status::NotFound("no application");
-    }
     if (a->status != "correction") return Status::Conflict("no correction requested");
     auto d = applications::open_correction(tx, request.owner, *a, now);
     if (!d.ok()) return d.status();
@@ -137,6 +148,32 @@ Result<int64_t> open_correction(const Env& env, const CorrectionRequest& request
   }
   if (!s.ok()) return s;
   return draft_id;
+}
+
+Status withdraw(const Env& env, const WithdrawalRequest& request, int64_t* wait_seconds) {
+  *wait_seconds = 0;
+  auto receipt = canonical_receipt_number(request.receipt);
+  if (!receipt) return Status::NotFound("no application");
+  const int64_t now = unix_now();
+  if (request.access_code) {
+    auto wait = access_code_wait(env, *receipt, now);
+    if (!wait.ok()) return wait.status();
+    *wait_seconds = *wait;
+    if (*wait > 0) return Status::NotFound("too many wrong codes");
+  }
+  bool wrong_code = false;
+  Status s = store::with_write(env.store, [&](store::Transaction& tx) {
+    auto a = owned_application(tx, *receipt, request.account_id, request.access_code, &wrong_code);
+    if (!a.ok()) return a.status();
+    // Ownership first, so that a stranger learns nothing from a blank reason's answer.
+    if (ja::normalize_ascii_input(request.reason).empty()) return Status::Invalid("a reason is required");
+    const std::string actor = request.account_id ? "resident:" + std::to_string(*request.account_id) : "guest";
+    return applications::withdraw(tx, *a, request.reason, request.actor_name, actor, now);
+  });
+  if (wrong_code) {
+    if (Status st = count_wrong_access_code(env, *receipt, now); !st.ok()) return st;
+  }
+  return s;
 }
 
 }  // namespace madoguchi::usecases

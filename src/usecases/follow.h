@@ -58,4 +58,18 @@ struct CorrectionRequest {
 // *wait_seconds is set above 0 and nothing else happens (the result is then NotFound).
 Result<int64_t> open_correction(const Env& env, const CorrectionRequest& request, int64_t* wait_seconds);
 
+struct WithdrawalRequest {
+  std::optional<int64_t> account_id;       // a signed-in requester
+  std::string receipt;                     // as typed
+  std::optional<std::string> access_code;  // a guest's proof; unset for a signed-in owner
+  std::string actor_name;                  // for the history
+  std::string reason;                      // required: staff read why
+};
+// The owner withdraws (取り下げ) application `receipt` before it is decided
+// (applications::withdraw). Proof of ownership and the counting of wrong codes are those of
+// open_correction (*wait_seconds > 0: too many wrong codes, nothing checked, NotFound).
+// Invalid when the reason is blank, Conflict when the application is already decided or
+// withdrawn; nothing changes in either case.
+Status withdraw(const Env& env, const WithdrawalRequest& request, int64_t* wait_seconds);
+
 }  // namespace madoguchi::usecases

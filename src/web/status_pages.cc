@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "applications/applications.h"
+#include "cases/cases.h"
 #include "forms/form.h"
 #include "usecases/follow.h"
 #include "web/app.h"
@@ -103,10 +104,17 @@ http::Response my_applications(Call& c) {
   return c.render(200, "my_applications", view, "mine.title");
 }
 
+// A withdrawal form posted without a reason: what was typed and what to fix.
+struct WithdrawalForm {
+  std::string reason;
+  std::string error;
+};
+
 // Renders one application for someone entitled to see it.
 // `access_code` is set when a guest proved ownership with it; it is echoed in the correction
-// form so the guest need not type it again.
-http::Response show(Call& c, const applications::Application& a, const std::string& access_code = "") {
+// and withdrawal forms so the guest need not type it again.
+http::Response show(Call& c, const applications::Application& a, const std::string& access_code = "",
+                    const WithdrawalForm* withdrawal = nullptr) {
   App& app = c.app;
   Visitor& v = c.v;
   Json view = application_view(app, v.locale, a);
@@ -136,6 +144,17 @@ http::Response show(Call& c, const applications::Application& a, const std::stri
     view["access_code"] = access_code;
   }
   if (a.status != "correction") view.erase("correction_message");
+  // Before the decision the owner may withdraw the application, saying why.
+  if (cases::is_open(a.status) && (owner || !access_code.empty())) {
+    view["can_withdraw"] = true;
+    view["withdraw_action"] = owner ? "/applications/" + a.receipt + "/withdraw" : "/status/withdraw";
+    if (!owner) view["access_code"] = access_code;
+    if (withdrawal) {
+      view["withdraw_reason"] = withdrawal->reason;
+      view["withdraw_error"] = withdrawal->error;
+      view["withdraw_open"] = true;
+    }
+  }
   if (Status st = ensure_session(app, &v); !st.ok()) return c.error(500, "error.internal");
   return c.render(200, "application", view, "application.title");
 }
@@ -155,6 +174,7 @@ http::Response lookup_form(Call& c) {
   if (Status s = ensure_session(c.app, &c.v); !s.ok()) return c.error(500, "error.internal");
   Json view = Json::object();
   if (c.req.query_param("resubmitted") == "1") view["resubmitted"] = true;
+  if (c.req.query_param("withdrawn") == "1") view["withdrawn"] = true;
   return c.render(200, "lookup", view, "lookup.title");
 }
 
@@ -192,6 +212,64 @@ http::Response open_correction(Call& c, const std::string& receipt, std::optiona
   return http::Response::redirect("/drafts/" + std::to_string(*draft) + "/check");
 }
 
+// Withdraws for the owner: a signed-in resident (code unset) or a guest with the code.
+http::Response withdraw(Call& c, const std::string& receipt, std::optional<std::string> code) {
+  usecases::WithdrawalRequest request;
+  if (c.v.account) {
+    request.account_id = c.v.account->id;
+    request.actor_name = c.v.account->display_name;
+  } else {
+    request.actor_name = c.app.locales.t("ja", "actor.guest");
+  }
+  request.receipt = receipt;
+  request.access_code = code;
+  request.reason = c.field("reason");
+  int64_t wait = 0;
+  Status s = usecases::withdraw(env(c.app), request, &wait);
+  if (wait > 0) return lookup_refused(c, wait);
+  switch (s.code()) {
+    case Status::Code::kOk:
+      if (code) return http::Response::redirect("/status?withdrawn=1");
+      return http::Response::redirect("/applications/" + receipt);
+    case Status::Code::kInvalid: {
+      // Only an owner gets here (ownership is checked first): show the form again.
+      usecases::GuestLookup found;
+      std::optional<applications::Application> a;
+      if (code) {
+        auto r = usecases::guest_lookup(env(c.app), receipt, *code);
+        if (r.ok()) a = r->found;
+      } else {
+        auto r = usecases::own_application(env(c.app), c.v.account->id, receipt);
+        if (r.ok()) a = *r;
+      }
+      if (!a) return c.error(404, "error.no_application");
+      WithdrawalForm form{request.reason, c.app.locales.t(c.v.locale, "withdraw.reason_missing")};
+      return show(c, *a, code.value_or(""), &form);
+    }
+    case Status::Code::kNotFound:
+      return c.error(404, "error.no_application");
+    case Status::Code::kConflict:
+      return c.error(409, "withdraw.too_late");
+    default:
+      spdlog::error("withdrawing failed: {}", s.message());
+      return c.error(500, "error.internal");
+  }
+}
+
+http::Response guest_withdraw(Call& c) { return withdraw(c, c.field("receipt"), c.field("code")); }
+
+http::Response resident_withdraw(Call& c) {
+  if (!c.v.account) return c.error(404, "error.no_application");
+  return withdraw(c, c.req.params["receipt"], std::nullopt);
+}
+
+// The address a withdrawal form posts to, opened directly (a language link on the form
+// shown again): the page it belongs to.
+http::Response back_to_application(Call& c) {
+  return http::Response::redirect("/applications/" + http::percent_encode(c.req.params["receipt"]));
+}
+http::Response back_to_lookup(Call&) { return http::Response::redirect("/status"); }
+
 // A guest proves ownership again with receipt number + access code.
 http::Response guest_correction(Call& c) { return open_correction(c, c.field("receipt"), c.field("code")); }
 
@@ -210,6 +288,10 @@ void register_status_routes(http::Router& r, App& app) {
   add_route(r, app, "GET", "/status", kOpen, lookup_form);
   add_route(r, app, "POST", "/status", kCsrf, lookup);
   add_route(r, app, "POST", "/status/correct", kCsrf, guest_correction);
+  add_route(r, app, "GET", "/applications/{receipt}/withdraw", kOpen, back_to_application);
+  add_route(r, app, "POST", "/applications/{receipt}/withdraw", kCsrf, resident_withdraw);
+  add_route(r, app, "GET", "/status/withdraw", kOpen, back_to_lookup);
+  add_route(r, app, "POST", "/status/withdraw", kCsrf, guest_withdraw);
 }
 
 void register_resident_routes(http::Router& r, App& app) {

@@ -16,34 +16,9 @@
 namespace madoguchi::test {
 namespace {
 
-// Signs in, applies for 住民票 and returns the receipt number ("" with a test
-// failure).
+// Signs in, applies for 住民票 and returns the receipt number ("" with a test failure).
 std::string apply(HttpClient& c, const std::string& login) {
-  if (!sign_in(c, login, "resident-password-1")) {
-    ADD_FAILURE() << "sign-in of " << login;
-    return "";
-  }
-  Reply proc = c.get("/procedures/juminhyo");
-  Reply start = c.post_form("/procedures/juminhyo/start", {{"csrf", csrf_of(proc.body)}});
-  if (start.status != 303) {
-    ADD_FAILURE() << "start: " << start.status;
-    return "";
-  }
-  std::string trace, body;
-  std::string check = walk_to_check(c, location_of(start), juminhyo_answers("1"), &trace, &body);
-  if (check.empty()) {
-    ADD_FAILURE() << trace << "\n" << body;
-    return "";
-  }
-  Reply summary = c.get(check);
-  Reply posted = c.post_form(post_action_of(summary.body), {{"csrf", csrf_of(summary.body)}});
-  Reply done = c.get(location_of(posted));
-  std::smatch m;
-  if (!std::regex_search(done.body, m, std::regex(R"re(id="receipt-number">([^<]+)<)re"))) {
-    ADD_FAILURE() << "no receipt number: " << done.body;
-    return "";
-  }
-  return m[1];
+  return submit_juminhyo_signed_in(c, login, "resident-password-1");
 }
 
 std::string config_for(const SmtpSink& sink) {

@@ -266,6 +266,34 @@ std::string submit_risai_as_guest(HttpClient& c, std::string* access_code) {
   return receipt;
 }
 
+std::string submit_juminhyo_signed_in(HttpClient& c, const std::string& login, const std::string& password) {
+  if (!sign_in(c, login, password)) {
+    ADD_FAILURE() << "sign-in of " << login;
+    return "";
+  }
+  Reply proc = c.get("/procedures/juminhyo");
+  Reply start = c.post_form("/procedures/juminhyo/start", {{"csrf", csrf_of(proc.body)}});
+  if (start.status != 303) {
+    ADD_FAILURE() << "start: " << start.status;
+    return "";
+  }
+  std::string trace, body;
+  std::string check = walk_to_check(c, location_of(start), juminhyo_answers("1"), &trace, &body);
+  if (check.empty()) {
+    ADD_FAILURE() << trace << "\n" << body;
+    return "";
+  }
+  Reply summary = c.get(check);
+  Reply posted = c.post_form(post_action_of(summary.body), {{"csrf", csrf_of(summary.body)}});
+  Reply done = c.get(location_of(posted));
+  std::smatch m;
+  if (!std::regex_search(done.body, m, std::regex(R"re(id="receipt-number">([^<]+)<)re"))) {
+    ADD_FAILURE() << "no receipt number: " << done.body;
+    return "";
+  }
+  return m[1];
+}
+
 std::string staff_case_path(HttpClient& staff, const std::string& receipt) {
   Reply q = staff.get("/staff");
   std::smatch m;

@@ -101,6 +101,8 @@ Answers juminhyo_answers(const std::string& copies);
 // Applies for 罹災証明書 as a guest through every page; returns the receipt number or "".
 // *access_code (if given) receives the access code shown on the receipt page.
 std::string submit_risai_as_guest(HttpClient& c, std::string* access_code = nullptr);
+// Signs in, applies for 住民票 (one copy) and returns the receipt number ("" with a test failure).
+std::string submit_juminhyo_signed_in(HttpClient& c, const std::string& login, const std::string& password);
 
 // The four inputs of a name field (姓, 名, セイ, メイ) and of a date field (era "" = 西暦).
 void add_name(Fields& f, const std::string& base, const std::string& family, const std::string& given,

@@ -50,6 +50,7 @@ const State kCorrection2{"correction", 2};
 const State kApproved{"approved", 2};
 const State kRejected{"rejected", 1};
 const State kCompleted{"completed", 2};
+const State kWithdrawn{"withdrawn", 1};  // the resident withdrew it (applications::withdraw)
 
 TEST(CaseStateTest, AssignIsForAnyStaffAndOpensTheReview) {
   check({
@@ -165,7 +166,7 @@ TEST(CaseStateTest, CompleteOnlyAfterApprovalByAnyStaff) {
 // Whatever the role, nothing moves a closed case: the answer is Invalid, never Denied, so it
 // does not hint at whose turn it would have been.
 TEST(CaseStateTest, ClosedCasesRefuseEveryActionFromEveryRole) {
-  for (const State& closed : {kRejected, kCompleted}) {
+  for (const State& closed : {kRejected, kCompleted, kWithdrawn}) {
     for (Action a : {Action::kAssign, Action::kRequestCorrection, Action::kApprove, Action::kReject,
                      Action::kComplete}) {
       for (const char* role : {"tanto", "kakaricho", "kacho", "somebody"}) {
