@@ -452,13 +452,13 @@ TEST_F(CasesStoreTest, CountsPerStatusForTheDepartment) {
   ASSERT_TRUE(c.ok()) << c.status().message();
   const std::vector<std::pair<std::string, int64_t>> want = {
       {"received", 2}, {"in_review", 1}, {"correction", 0}, {"approved", 0},
-      {"rejected", 0}, {"completed", 1}, {"legacy_hold", 1},
+      {"rejected", 0}, {"completed", 1}, {"withdrawn", 0}, {"legacy_hold", 1},
   };
   EXPECT_EQ(*c, want);
 
   c = run_counts("kodomo");
   ASSERT_TRUE(c.ok());
-  EXPECT_EQ(c->size(), 6u);
+  EXPECT_EQ(c->size(), 7u);
   for (const auto& [status, n] : *c) EXPECT_EQ(n, 0) << status;
 
   EXPECT_EQ(run_counts("").status().code(), Code::kInvalid);
