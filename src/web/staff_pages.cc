@@ -159,6 +159,23 @@ http::Response render_case(Call& c, int status, const decisions::Record* typed =
 
 http::Response case_page(Call& c) { return render_case(c, 200); }
 
+// The page for a change of a case that did not happen, by why.
+http::Response after_case_change(Call& c, const Status& s, const char* what) {
+  switch (s.code()) {
+    case Status::Code::kNotFound:
+      return c.error(404, "error.no_application");
+    case Status::Code::kConflict:
+      return c.error(409, "staff.conflict");
+    case Status::Code::kPermissionDenied:
+      return c.error(403, "staff.not_your_step");
+    case Status::Code::kInvalid:
+      return c.error(400, "staff.invalid_action");
+    default:
+      spdlog::error("{} failed: {}", what, s.message());
+      return c.error(500, "error.internal");
+  }
+}
+
 http::Response decide(Call& c) {
   auto row_version = parse_count(c.field("row_version"));
   if (!row_version) return c.error(400, "error.bad_request");
@@ -173,23 +190,10 @@ http::Response decide(Call& c) {
   const int64_t id = c.id("id");
   Status s = usecases::record_decision(env(c.app), staff_of(c.v), id, *row_version, posted, c.v.locale, &errors,
                                        &typed);
-  switch (s.code()) {
-    case Status::Code::kOk:
-      // 200 like every form page that asks to fix something (the page itself is fine).
-      if (!errors.empty()) return render_case(c, 200, &typed, errors);
-      return http::Response::redirect("/staff/cases/" + std::to_string(id));
-    case Status::Code::kNotFound:
-      return c.error(404, "error.no_application");
-    case Status::Code::kConflict:
-      return c.error(409, "staff.conflict");
-    case Status::Code::kPermissionDenied:
-      return c.error(403, "staff.not_your_step");
-    case Status::Code::kInvalid:
-      return c.error(400, "staff.invalid_action");
-    default:
-      spdlog::error("recording a decision failed: {}", s.message());
-      return c.error(500, "error.internal");
-  }
+  if (!s.ok()) return after_case_change(c, s, "recording a decision");
+  // 200 like every form page that asks to fix something (the page itself is fine).
+  if (!errors.empty()) return render_case(c, 200, &typed, errors);
+  return http::Response::redirect("/staff/cases/" + std::to_string(id));
 }
 
 http::Response act(Call& c) {
@@ -198,21 +202,8 @@ http::Response act(Call& c) {
   auto row_version = parse_count(c.field("row_version"));
   if (!action || !row_version) return c.error(400, "error.bad_request");
   Status s = usecases::act_on_case(env(c.app), staff_of(c.v), id, *row_version, *action, c.field("message"));
-  switch (s.code()) {
-    case Status::Code::kOk:
-      return http::Response::redirect("/staff/cases/" + std::to_string(id));
-    case Status::Code::kNotFound:
-      return c.error(404, "error.no_application");
-    case Status::Code::kConflict:
-      return c.error(409, "staff.conflict");
-    case Status::Code::kPermissionDenied:
-      return c.error(403, "staff.not_your_step");
-    case Status::Code::kInvalid:
-      return c.error(400, "staff.invalid_action");
-    default:
-      spdlog::error("case action failed: {}", s.message());
-      return c.error(500, "error.internal");
-  }
+  if (!s.ok()) return after_case_change(c, s, "case action");
+  return http::Response::redirect("/staff/cases/" + std::to_string(id));
 }
 
 http::Response download(Call& c) {
