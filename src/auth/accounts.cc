@@ -1,6 +1,7 @@
 #include "auth/accounts.h"
 
 #include <algorithm>
+#include <limits>
 #include <string_view>
 
 #include "auth/crypto.h"
@@ -64,10 +65,15 @@ Result<Account> to_account(const store::Row& r) {
                             " is not a JSON object");
   }
   a.locale = r.is_null(9) ? "" : r.str(9);
+  a.disabled = r.i64(8) != 0;
   return a;
 }
 
-constexpr const char* kSessionColumns = "SELECT account_id, csrf, last_seen, expires_at, flash FROM sessions ";
+// With the account's kind and whether it is disabled (NULL for a guest's session, or when the
+// account is gone), which decide the absolute limit and whether the session still counts.
+constexpr const char* kSessionColumns =
+    "SELECT s.account_id, s.csrf, s.last_seen, s.expires_at, s.flash, s.created_at, a.kind, a.disabled "
+    "FROM sessions s LEFT JOIN accounts a ON a.id = s.account_id ";
 
 Session session_from_row(const std::string& token_hash, const store::Row& r) {
   Session s;
@@ -78,6 +84,21 @@ Session session_from_row(const std::string& token_hash, const store::Row& r) {
   s.expires_at = r.i64(3);
   s.flash = r.str(4);
   return s;
+}
+
+// When the session of row `r` (kSessionColumns) ends whatever its activity: created_at plus
+// the absolute lifetime of its kind; INT64_MAX without one.
+int64_t absolute_end(const store::Row& r, const Lifetimes& l) {
+  const bool staff = !r.is_null(6) && r.str(6) == "staff";
+  const int64_t limit = (staff ? l.staff_absolute : l.absolute).count();
+  return limit > 0 ? r.i64(5) + limit : std::numeric_limits<int64_t>::max();
+}
+
+// True when row `r` is a session that counts at `now`: not idle past its expiry, not past its
+// absolute end, and not of a disabled account.
+bool live(const store::Row& r, const Lifetimes& l, int64_t now) {
+  if (r.i64(3) <= now || absolute_end(r, l) <= now) return false;
+  return r.is_null(7) || r.i64(7) == 0;
 }
 }  // namespace
 
@@ -140,6 +161,21 @@ Status set_profile(store::Transaction& tx, int64_t id, const nlohmann::json& pro
   return *r == 1 ? Status::Ok() : Status::NotFound("no account");
 }
 
+Result<int64_t> set_disabled(store::Transaction& tx, int64_t id, bool disabled) {
+  auto r = tx.exec("UPDATE accounts SET disabled = ? WHERE id = ?", {int64_t{disabled ? 1 : 0}, id});
+  if (!r.ok()) return r.status();
+  if (*r != 1) return Status::NotFound("no account");
+  if (!disabled) return int64_t{0};
+  return delete_sessions_of(tx, id);
+}
+
+Result<Account> find_account_by_login(store::Transaction& tx, const std::string& login) {
+  auto rows = tx.query(std::string(kAccountColumns) + "WHERE login = ?", {login});
+  if (!rows.ok()) return rows.status();
+  if (rows->empty()) return Status::NotFound("no account " + login);
+  return to_account(rows->at(0));
+}
+
 Result<int64_t> delete_sessions_of(store::Transaction& tx, int64_t account_id) {
   return tx.exec("DELETE FROM sessions WHERE account_id = ?", {account_id});
 }
@@ -168,35 +204,40 @@ Result<Session> create_session(store::Transaction& tx, std::optional<int64_t> ac
 }
 
 Result<Session> load_session(store::Transaction& tx, const std::string& token, int64_t now,
-                             std::chrono::seconds lifetime, bool slide) {
+                             const Lifetimes& lifetimes, bool slide) {
   if (token.empty() || token.size() > 100) return Status::NotFound("no session");
   std::string hash = sha256_hex(token);
-  auto rows = tx.query(std::string(kSessionColumns) + "WHERE token_hash = ?", {hash});
+  auto rows = tx.query(std::string(kSessionColumns) + "WHERE s.token_hash = ?", {hash});
   if (!rows.ok()) return rows.status();
-  if (rows->empty() || rows->at(0).i64(3) <= now) return Status::NotFound("no session");
+  if (rows->empty() || !live(rows->at(0), lifetimes, now)) return Status::NotFound("no session");
+  const int64_t end = absolute_end(rows->at(0), lifetimes);
   Session s = session_from_row(hash, rows->at(0));
-  if (slide && now - s.last_seen > touch_period(lifetime)) {
-    auto r = tx.exec("UPDATE sessions SET last_seen = ?, expires_at = ? WHERE token_hash = ?",
-                     {now, now + int64_t{lifetime.count()}, hash});
+  s.expires_at = std::min(s.expires_at, end);
+  if (slide && now - s.last_seen > touch_period(lifetimes.idle)) {
+    const int64_t expires = std::min(now + int64_t{lifetimes.idle.count()}, end);
+    auto r = tx.exec("UPDATE sessions SET last_seen = ?, expires_at = ? WHERE token_hash = ?", {now, expires, hash});
     if (!r.ok()) return r.status();
     s.last_seen = now;
-    s.expires_at = now + int64_t{lifetime.count()};
+    s.expires_at = expires;
   }
   return s;
 }
 
 Result<Session> extend_session(store::Transaction& tx, const std::string& token_hash, int64_t now,
-                               std::chrono::seconds lifetime) {
+                               const Lifetimes& lifetimes) {
   // Only a live session is extended: an expired one stays expired, so a stolen old cookie
-  // cannot be revived through this door.
-  auto r = tx.exec("UPDATE sessions SET last_seen = ?, expires_at = ? WHERE token_hash = ? AND expires_at > ?",
-                   {now, now + int64_t{lifetime.count()}, token_hash, now});
+  // cannot be revived through this door, and never past its absolute end.
+  auto rows = tx.query(std::string(kSessionColumns) + "WHERE s.token_hash = ?", {token_hash});
+  if (!rows.ok()) return rows.status();
+  if (rows->empty() || !live(rows->at(0), lifetimes, now)) return Status::NotFound("no session");
+  const int64_t expires = std::min(now + int64_t{lifetimes.idle.count()}, absolute_end(rows->at(0), lifetimes));
+  auto r = tx.exec("UPDATE sessions SET last_seen = ?, expires_at = ? WHERE token_hash = ?", {now, expires, token_hash});
   if (!r.ok()) return r.status();
   if (*r == 0) return Status::NotFound("no session");
-  auto rows = tx.query(std::string(kSessionColumns) + "WHERE token_hash = ?", {token_hash});
-  if (!rows.ok()) return rows.status();
-  if (rows->empty()) return Status::NotFound("no session");
-  return session_from_row(token_hash, rows->at(0));
+  Session s = session_from_row(token_hash, rows->at(0));
+  s.last_seen = now;
+  s.expires_at = expires;
+  return s;
 }
 
 Status set_flash(store::Transaction& tx, const std::string& token_hash, const std::string& json) {

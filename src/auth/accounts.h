@@ -25,6 +25,7 @@ struct Account {
   std::string role;        // staff only: a role id from the organisation file
   nlohmann::json profile = nlohmann::json::object();  // residents: name, furigana, birth, address, phone
   std::string locale;  // the language of the resident's last submission, for e-mail notices; "" = none yet
+  bool disabled = false;  // a disabled account cannot sign in and has no sessions
   bool is_staff() const { return kind == "staff"; }
 };
 
@@ -68,6 +69,13 @@ Status set_password_hash(store::Transaction& tx, int64_t id, const std::string& 
 // Replaces a resident's profile (the JSON object forms::prefill_from_profile reads). NotFound
 // if there is no such account.
 Status set_profile(store::Transaction& tx, int64_t id, const nlohmann::json& profile);
+// Disables (or re-enables) account `id`. Disabling ends every session of the account in the
+// same transaction, so a disabled account is signed out at once on every node; load_session
+// also refuses a disabled account's session, should one be created in a race. Returns how many
+// sessions ended. NotFound if there is no such account.
+Result<int64_t> set_disabled(store::Transaction& tx, int64_t id, bool disabled);
+// The account whose login is `login`, whatever its kind. NotFound when there is none.
+Result<Account> find_account_by_login(store::Transaction& tx, const std::string& login);
 // Remembers the language a resident last used to submit, so notices written later by staff
 // actions (a correction request, a decision) reach them in that language.
 Status set_locale(store::Transaction& tx, int64_t account_id, const std::string& locale);
@@ -87,6 +95,16 @@ constexpr int64_t kSessionTouchSeconds = 300;
 // quarter of the lifetime when that is shorter, so short sessions still slide on activity.
 int64_t touch_period(std::chrono::seconds lifetime);
 
+// How long a session lives. `idle`: without a request (the expiry slides on activity).
+// `absolute`: since the session was created (signing in creates a new one), whatever the
+// activity — a stolen cookie stops working then even if it is used all the time; 0 = no limit.
+// Staff sessions use `staff_absolute` (shorter: staff see many residents' data).
+struct Lifetimes {
+  std::chrono::seconds idle;
+  std::chrono::seconds absolute{0};
+  std::chrono::seconds staff_absolute{0};
+};
+
 // A new session (guest when account_id is empty); *token receives the cookie value.
 Result<Session> create_session(store::Transaction& tx, std::optional<int64_t> account_id,
                                int64_t now, std::chrono::seconds lifetime, std::string* token);
@@ -95,19 +113,29 @@ inline Result<Session> create_session(store::Transaction& tx, std::optional<int6
   return create_session(tx, account_id, now, std::chrono::hours(hours), token);
 }
 // The live session for a cookie value, sliding its expiry (written at most every
-// touch_period) unless `slide` is false, which makes it a pure read that can run in a
-// read transaction. NotFound when unknown or expired.
+// touch_period, never past the absolute limit) unless `slide` is false, which makes it a pure
+// read that can run in a read transaction. NotFound when unknown, idle too long, past its
+// absolute lifetime, or belonging to a disabled account.
 Result<Session> load_session(store::Transaction& tx, const std::string& token, int64_t now,
-                             std::chrono::seconds lifetime, bool slide = true);
+                             const Lifetimes& lifetimes, bool slide = true);
+inline Result<Session> load_session(store::Transaction& tx, const std::string& token, int64_t now,
+                                    std::chrono::seconds lifetime, bool slide = true) {
+  return load_session(tx, token, now, Lifetimes{lifetime}, slide);
+}
 inline Result<Session> load_session(store::Transaction& tx, const std::string& token, int64_t now,
                                     int hours, bool slide = true) {
   return load_session(tx, token, now, std::chrono::hours(hours), slide);
 }
 // Slides a live session's expiry to now + lifetime at once, whatever touch_period says (the
-// resident asked to keep the session: "Continue" on the timeout warning). NotFound when the
-// session is unknown or already expired.
+// resident asked to keep the session: "Continue" on the timeout warning), but never past its
+// absolute limit. NotFound when the session is unknown, already expired or its account is
+// disabled.
 Result<Session> extend_session(store::Transaction& tx, const std::string& token_hash, int64_t now,
-                               std::chrono::seconds lifetime);
+                               const Lifetimes& lifetimes);
+inline Result<Session> extend_session(store::Transaction& tx, const std::string& token_hash, int64_t now,
+                                      std::chrono::seconds lifetime) {
+  return extend_session(tx, token_hash, now, Lifetimes{lifetime});
+}
 Status delete_session(store::Transaction& tx, const std::string& token_hash);
 // Ends every session of account `id` (after its password was reset, a stolen session must not
 // outlive it); returns how many.

@@ -55,6 +55,8 @@ void add_serve_command(CLI::App& app, Command* chosen);
 void add_store_commands(CLI::App& app, Command* chosen);
 //   user add LOGIN --name NAME [--staff --department D --role R] [--profile JSON]
 //                                       — creates an account; password on stdin (cli/user_add.cc)
+//   user disable LOGIN, user enable LOGIN — disabling ends the account's sessions at once
+//   user reset-totp LOGIN               — removes a staff member's second factor
 void add_user_commands(CLI::App& app, Command* chosen);
 //   check-procedures DIR, settings-doc [FILE]
 //                                       — checks and generated text, no store (cli/tool_commands.cc)

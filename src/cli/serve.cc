@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 
+#include "auth/sealed.h"
 #include "cli/cli.h"
 #include "demo/demo.h"
 #include "http/http.h"
@@ -158,6 +159,16 @@ int serve(const Config& config, bool demo) {
   if (!store.ok()) return fail(store.status().message());
   web::App app;
   app.config = config;
+  // The demo's staff sign in with the printed password alone (docs/security.md); staff may still
+  // enrol a second factor at /staff/totp, and are then asked for it.
+  if (demo) app.config.staff_totp = false;
+  // With the second factor mandatory, its key must be there (or be made) before staff sign in:
+  // a key file others can read is a refusal to start, not a failure at the first sign-in.
+  if (app.config.staff_totp) {
+    if (auto key = auth::load_or_create_key(app.config.totp_key_file); !key.ok()) {
+      return fail("totp_key_file: " + key.status().message());
+    }
+  }
   app.store = store->get();
   if (Status s = load_app(config, &app); !s.ok()) return fail(s.message());
   Metrics metrics;

@@ -35,12 +35,23 @@ struct Config {
   int session_hours;            // a session idle this long expires
   int session_seconds;          // when > 0, the lifetime in seconds (wins over hours)
   int session_warning_seconds;  // pages warn this long before the session expires
+  int session_absolute_hours;        // a resident's or guest's session ends this long after it began; 0 = never
+  int staff_session_absolute_hours;  // the same for staff
   bool secure_cookies;          // set true behind HTTPS; also turns HSTS on
   // Who may read /metrics: clients at these addresses (comma-separated addresses and CIDR
   // blocks), or anyone presenting the bearer token read from metrics_token_file ("" = the
   // MADOGUCHI_METRICS_TOKEN environment variable, or no token).
   std::string metrics_allow;
   std::string metrics_token_file;
+  // Proxies (addresses and CIDR blocks) whose X-Forwarded-For is believed: the client address
+  // that sign-in limits count is then the nearest hop they report. "" = none: the peer address.
+  std::string trusted_proxies;
+  // Staff's second factor (TOTP, src/auth/totp.h): mandatory for every staff sign-in when
+  // staff_totp is true; the TOTP secrets are sealed under the key in totp_key_file (made when
+  // absent), and authenticator apps show totp_issuer beside the login.
+  bool staff_totp;
+  std::string totp_key_file;
+  std::string totp_issuer;
   int housekeeping_minutes;     // expiry jobs' period (all nodes together); 0 = none here
   int draft_retention_days;     // a signed-in resident's unsaved-for-this-long draft goes
   int retention_years;          // closed applications' 保存期間 where a definition sets none; 0 = keep

@@ -52,6 +52,27 @@ constexpr Setting kSettings[] = {
     {"session_warning_seconds", Int{&Config::session_warning_seconds, 300, 0}, "",
      "pages warn this long before the session expires, with a button that extends it (`POST /session/extend`; "
      "needs JavaScript — without it nothing changes)"},
+    {"session_absolute_hours", Int{&Config::session_absolute_hours, 24, 0}, "",
+     "a resident's (or guest's) session ends this long after signing in (or after it began), however active; "
+     "a stolen session cookie stops working then. `0` = no absolute limit, only `session_hours`"},
+    {"staff_session_absolute_hours", Int{&Config::staff_session_absolute_hours, 12, 0}, "",
+     "the same for staff, shorter because staff sessions open many residents' data: staff sign in again each "
+     "working day. `0` = no absolute limit"},
+    {"trusted_proxies", TextSetting{&Config::trusted_proxies, ""}, "",
+     "addresses and CIDR blocks of the proxies in front (e.g. the load balancer, `\"10.0.5.10\"`): for a request "
+     "from one of them, the client address that sign-in limits count per address is the nearest "
+     "`X-Forwarded-For` hop that is not itself a trusted proxy. `\"\"` = none: the connection's address is the "
+     "client's, and `X-Forwarded-For` is ignored (anyone could write it)"},
+    {"staff_totp", BoolSetting{&Config::staff_totp, true}, "",
+     "staff must give a code from an authenticator app (TOTP, RFC 6238) after their password; staff without one "
+     "enrol right after the password. `false` makes it optional: staff may enrol at `/staff/totp`, and those who "
+     "have enrolled are always asked (`serve --demo` sets `false` so the printed demo accounts sign in with a "
+     "password)"},
+    {"totp_key_file", TextSetting{&Config::totp_key_file, "data/totp.key"}, "",
+     "the 32-byte key that seals staff's TOTP secrets in the store (XChaCha20-Poly1305); made (mode 0600) when "
+     "absent; refused when others can read it. Keep it out of the store's backups, and never commit it"},
+    {"totp_issuer", TextSetting{&Config::totp_issuer, "Madoguchi"}, "",
+     "the name authenticator apps show beside the staff login (e.g. the ward's name)"},
     {"secure_cookies", BoolSetting{&Config::secure_cookies, false}, "",
      "set `true` when served over HTTPS (behind a TLS-terminating proxy): cookies get `Secure`, and every "
      "response carries `Strict-Transport-Security: max-age=31536000; includeSubDomains`"},

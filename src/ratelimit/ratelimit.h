@@ -3,15 +3,21 @@
 // The counters live in the store, so they hold across app nodes and restarts; keys are
 // stored as SHA-256 hashes, so the table holds no login names or receipt numbers.
 //
-// Counting per key (not per client address) is deliberate: behind a load balancer the
-// address is the balancer's, and what needs protecting is the one account or receipt being
-// guessed. The cost is that someone can lock a key for a window by failing on purpose; the
-// message tells the resident when to try again and that the counter window is short.
+// Signing in counts per login name (the one account being guessed) and per client address
+// (kLoginAddress: spraying one password over many logins from one place is slowed too). Behind
+// a load balancer the address is the one the trusted proxy reports (setting `trusted_proxies`).
+// The cost is that someone can lock a key for a window by failing on purpose; the message
+// tells the resident when to try again and that the counter window is short.
+//
+// Under parallel requests the check and the count must be one step: take_attempt() checks and
+// counts in the caller's write transaction (write transactions are serialised on both stores),
+// so N parallel guesses get at most max_failures checks, whatever N.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "core/status.h"
 #include "store/store.h"
@@ -25,6 +31,10 @@ struct Policy {
 
 // Ten wrong passwords for one login within 15 minutes.
 inline constexpr Policy kLogin{10, std::chrono::minutes(15)};
+// Thirty wrong passwords (or second-factor codes) from one client address within 15 minutes,
+// over all logins: an office behind one address mistypes far less; a password sprayed over
+// many logins is slowed to 30 tries a quarter hour per address.
+inline constexpr Policy kLoginAddress{30, std::chrono::minutes(15)};
 // Ten wrong access codes for one receipt number within an hour: guessing an 8-digit code
 // would take some 500 years on average; the guest who mistypes does so far fewer times.
 inline constexpr Policy kAccessCode{10, std::chrono::hours(1)};
@@ -35,6 +45,29 @@ inline constexpr Policy kAccountMail{3, std::chrono::hours(1)};
 
 // Seconds until `key` may be tried again; 0 when it may be tried now. Any transaction.
 Result<int64_t> blocked_for(store::Transaction& tx, const std::string& key, const Policy& policy, int64_t now);
+
+// One counter an attempt is checked against: its key and its policy.
+struct Counter {
+  std::string key;
+  Policy policy;
+};
+
+// In a write transaction: when every counter's key may be tried now, counts this attempt as a
+// failure of each in advance and returns 0 (a success then calls clear() or refund());
+// otherwise counts nothing and returns the longest wait, in seconds. Checking and counting in
+// one write transaction is what holds the limits under parallel requests.
+Result<int64_t> take_attempt(store::Transaction& tx, const std::vector<Counter>& counters, int64_t now);
+
+// Takes back one failure counted by take_attempt() (the attempt succeeded, or could not be
+// checked because of a store error). A write transaction.
+Status refund(store::Transaction& tx, const std::string& key);
+
+// The failures counted for `key` in its current window (0 when the window is over).
+Result<int64_t> failures(store::Transaction& tx, const std::string& key, const Policy& policy, int64_t now);
+
+// The counter key of a client address: "addr:" and the address, an IPv6 address cut to its
+// /64 network (one subscriber usually holds a whole /64, and would otherwise have 2^64 keys).
+std::string address_key(const std::string& address);
 
 // Counts one failure for `key` (a write transaction).
 Status record_failure(store::Transaction& tx, const std::string& key, const Policy& policy, int64_t now);

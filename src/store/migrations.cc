@@ -184,6 +184,20 @@ CREATE TABLE account_links (
 );
 CREATE INDEX account_links_expires ON account_links (expires_at)
 )sql"},
+      // Staff's second factor (src/auth/second_factor.h): the TOTP secret sealed under the key in
+      // totp_key_file, when its enrolment was confirmed, and the last time step accepted (a code
+      // is never accepted twice); sign-ins whose password was right, waiting for the code.
+      {10, R"sql(
+ALTER TABLE accounts ADD COLUMN totp_secret TEXT;
+ALTER TABLE accounts ADD COLUMN totp_confirmed_at BIGINT;
+ALTER TABLE accounts ADD COLUMN totp_last_step BIGINT;
+CREATE TABLE pending_sign_ins (
+  session_hash TEXT PRIMARY KEY,
+  account_id BIGINT NOT NULL,
+  stage TEXT NOT NULL,
+  created_at BIGINT NOT NULL
+)
+)sql"},
   };
   return kMigrations;
 }
@@ -197,7 +211,7 @@ const std::vector<Table>& tables() {
   static const std::vector<Table> kTables = {
       {"accounts",
        {"id", "kind", "login", "password_hash", "display_name", "department", "role", "profile", "created_at",
-        "disabled", "locale"},
+        "disabled", "locale", "totp_secret", "totp_confirmed_at", "totp_last_step"},
        {"id"}},
       {"sessions", {"token_hash", "account_id", "csrf", "created_at", "last_seen", "expires_at", "flash"}, {"token_hash"}},
       {"procedure_versions", {"version", "procedure_id", "body", "created_at"}, {"version"}},
@@ -232,6 +246,7 @@ const std::vector<Table>& tables() {
        {"token_hash", "purpose", "email", "display_name", "password_hash", "locale", "account_id", "created_at",
         "expires_at", "used_at"},
        {"token_hash"}},
+      {"pending_sign_ins", {"session_hash", "account_id", "stage", "created_at"}, {"session_hash"}},
   };
   return kTables;
 }

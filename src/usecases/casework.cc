@@ -1,5 +1,7 @@
 #include "usecases/casework.h"
 
+#include <spdlog/spdlog.h>
+
 #include "audit/audit.h"
 #include "core/date.h"
 #include "steps/step.h"
@@ -11,6 +13,23 @@ namespace {
 std::string actor_of(const Staff& staff) { return "staff:" + std::to_string(staff.id); }
 
 std::string target_of(int64_t id) { return "application:" + std::to_string(id); }
+
+// What case_in_department says about another department's case: NotFound like an unknown id
+// (its existence is not revealed), with this message so the refusal can be audited.
+constexpr const char* kOtherDepartment = "no case (another department's)";
+
+// `s`, after auditing it when it refused another department's case. The refused transaction
+// rolled back, so the entry is written in a transaction of its own; when that fails the
+// refusal still stands and the failure is logged.
+Status refused(const Env& env, const Staff& staff, int64_t id, const std::string& what, Status s) {
+  if (s.code() != Status::Code::kNotFound || s.message() != kOtherDepartment) return s;
+  Status a = store::with_write(env.store, [&](store::Transaction& tx) {
+    return audit::record(tx, {actor_of(staff), "access.refused", target_of(id), what + ": another department"},
+                         unix_now());
+  });
+  if (!a.ok()) spdlog::error("auditing a refused access failed: {}", a.message());
+  return s;
+}
 
 // Whether `staff` may record the decision now: the role that may approve at this step.
 bool may_decide(const applications::Application& a, const procedures::Procedure& def, const Staff& staff) {
@@ -41,7 +60,7 @@ std::optional<steps::Moment> moment_after(const std::string& new_status) {
 Result<applications::Application> case_in_department(store::Transaction& tx, const Staff& staff, int64_t id) {
   auto a = applications::find_by_id(tx, id);
   if (!a.ok()) return a.status();
-  if (a->department != staff.department) return Status::NotFound("no case");
+  if (a->department != staff.department) return Status::NotFound(kOtherDepartment);
   return a;
 }
 
@@ -91,13 +110,13 @@ Result<CaseFile> open_case(const Env& env, const Staff& staff, int64_t id) {
     out = std::move(f);
     return audit::record(tx, {actor_of(staff), "case.view", target_of(a->id), ""}, unix_now());
   });
-  if (!s.ok()) return s;
+  if (!s.ok()) return refused(env, staff, id, "case.view", s);
   return std::move(*out);
 }
 
 Status act_on_case(const Env& env, const Staff& staff, int64_t id, int64_t row_version, cases::Action action,
                    const std::string& message) {
-  return store::with_write(env.store, [&](store::Transaction& tx) {
+  return refused(env, staff, id, std::string("case.") + cases::action_name(action), store::with_write(env.store, [&](store::Transaction& tx) {
     auto a = case_in_department(tx, staff, id);
     if (!a.ok()) return a.status();
     auto def = definition_for(env.catalog, tx, a->procedure_id, a->procedure_version);
@@ -114,14 +133,14 @@ Status act_on_case(const Env& env, const Staff& staff, int64_t id, int64_t row_v
     if (!after.ok()) return after.status();
     const auto moment = moment_after(after->status);
     return moment ? env.steps.run(*moment, *def, {env, tx, *after, now}) : Status::Ok();
-  });
+  }));
 }
 
 Status record_decision(const Env& env, const Staff& staff, int64_t id, int64_t row_version,
                        const forms::Posted& posted, const std::string& locale,
                        std::vector<forms::FieldError>* errors, decisions::Record* typed) {
   errors->clear();
-  return store::with_write(env.store, [&](store::Transaction& tx) {
+  return refused(env, staff, id, "case.decide", store::with_write(env.store, [&](store::Transaction& tx) {
     auto a = case_in_department(tx, staff, id);
     if (!a.ok()) return a.status();
     auto def = definition_for(env.catalog, tx, a->procedure_id, a->procedure_version);
@@ -137,7 +156,7 @@ Status record_decision(const Env& env, const Staff& staff, int64_t id, int64_t r
     record.recorded_by = staff.id;
     record.recorded_by_name = staff.name;
     return decisions::save(tx, id, row_version, record, unix_now());
-  });
+  }));
 }
 
 Result<std::pair<applications::Attachment, std::string>> download_attachment(const Env& env, const Staff& staff,
@@ -152,7 +171,7 @@ Result<std::pair<applications::Attachment, std::string>> download_attachment(con
     file = std::move(*f);
     return audit::record(tx, {actor_of(staff), "attachment.download", target_of(id), file->first.id}, unix_now());
   });
-  if (!s.ok()) return s;
+  if (!s.ok()) return refused(env, staff, id, "attachment.download", s);
   return std::move(*file);
 }
 

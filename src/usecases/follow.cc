@@ -1,6 +1,7 @@
 #include "usecases/follow.h"
 
 #include "applications/receipt.h"
+#include "audit/audit.h"
 #include "core/date.h"
 #include "ja/text.h"
 #include "ratelimit/ratelimit.h"
@@ -84,19 +85,45 @@ Result<GuestLookup> guest_lookup(const Env& env, const std::string& receipt, con
   auto canonical = canonical_receipt_number(receipt);
   if (!canonical) return out;
   const int64_t now = unix_now();
-  auto wait = access_code_wait(env, *canonical, now);
-  if (!wait.ok()) return wait.status();
-  out.wait_seconds = *wait;
+  const std::string key = limit_key(*canonical);
+  // Check and count in one write transaction, so parallel guesses get no more checks than the
+  // limit; a right code takes its count back afterwards.
+  bool locks = false;
+  Status s = store::with_write(env.store, [&](store::Transaction& tx) {
+    auto wait = ratelimit::take_attempt(tx, {{key, ratelimit::kAccessCode}}, now);
+    if (!wait.ok()) return wait.status();
+    out.wait_seconds = *wait;
+    if (out.wait_seconds > 0) return Status::Ok();
+    auto n = ratelimit::failures(tx, key, ratelimit::kAccessCode, now);
+    if (!n.ok()) return n.status();
+    locks = *n >= ratelimit::kAccessCode.max_failures;
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
   if (out.wait_seconds > 0) return out;
-  Status s = store::with_read(env.store, [&](store::Transaction& tx) {
+  Status checked = store::with_read(env.store, [&](store::Transaction& tx) {
     auto a = applications::find_by_receipt(tx, *canonical);
     if (a.ok() && applications::access_code_matches(tx, a->id, code)) out.found = std::move(*a);
     return a.ok() || a.status().code() == Status::Code::kNotFound ? Status::Ok() : a.status();
   });
+  // Audited either way (never the code typed); a lookup the store could not check is not
+  // counted against the receipt.
+  s = store::with_write(env.store, [&](store::Transaction& tx) {
+    if (!checked.ok()) return ratelimit::refund(tx, key);
+    if (out.found) {
+      if (Status r = ratelimit::refund(tx, key); !r.ok()) return r;
+      return audit::record(tx, {"guest", "guest.lookup", "application:" + std::to_string(out.found->id), ""}, now);
+    }
+    if (Status a = audit::record(tx, {"guest", "guest.lookup_failed", "receipt:" + *canonical, ""}, now); !a.ok()) {
+      return a;
+    }
+    if (!locks) return Status::Ok();
+    return audit::record(tx, {"guest", "guest.lockout", "receipt:" + *canonical,
+                              "until=" + std::to_string(now + ratelimit::kAccessCode.window.count())},
+                         now);
+  });
+  if (!checked.ok()) return checked;
   if (!s.ok()) return s;
-  if (!out.found) {
-    if (Status st = count_wrong_access_code(env, *canonical, now); !st.ok()) return st;
-  }
   return out;
 }
 

@@ -32,12 +32,22 @@ struct SignIn {
   std::optional<auth::Account> account;  // set when the password was right
   std::string token;                     // the new session's cookie value, with account
   int64_t wait_seconds = 0;              // > 0: too many wrong passwords; nothing checked
+  // The password was right but the account must still show its second factor: no session was
+  // opened; the guest session now waits for the code (second_factor.h) — or, when the staff
+  // member has none yet and staff_totp makes it mandatory, for the enrolment.
+  bool needs_code = false;
+  bool needs_enrolment = false;
 };
-// Checks `login` and `password` (argon2id, in a read transaction so it never holds the write
-// lock), then either counts a failure or opens the account's session, moves the guest
-// session's drafts to it and ends the guest session, in one write transaction.
+// Counts the attempt against the login name's and the client address's limits (ratelimit.h)
+// in one write transaction — refused at once when either is over, so parallel guesses get no
+// more checks than the limit. Then checks `login` and `password` (argon2id, in a read
+// transaction so it never holds the write lock), and either leaves the failure counted or, on
+// success, clears the login's counter, takes the attempt back from the address, opens the
+// account's session, moves the guest session's drafts to it and ends the guest session, in
+// one write transaction. `client_address` is the asker's address ("" when unknown: all such
+// askers share one counter).
 Result<SignIn> sign_in(const Env& env, const std::string& guest_session_hash, const std::string& login,
-                       const std::string& password);
+                       const std::string& password, const std::string& client_address = "");
 
 // Ends the session.
 Status sign_out(const Env& env, const std::string& session_hash);

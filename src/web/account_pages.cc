@@ -30,8 +30,14 @@ http::Response login(Call& c) {
   App& app = c.app;
   const std::string login_name = c.field("login");
   const std::string next = c.field("next");
-  auto result = usecases::sign_in(env(app), c.v.session->token_hash, login_name, c.field("password"));
+  auto result = usecases::sign_in(env(app), c.v.session->token_hash, login_name, c.field("password"),
+                                  client_address(app, c.req));
   if (!result.ok()) return c.error(500, "error.internal");
+  if (result->needs_code || result->needs_enrolment) {
+    // The password was right; the second page asks for the code (second_factor_pages.cc).
+    const std::string to = result->needs_code ? "/login/code" : "/login/enrol";
+    return http::Response::redirect(next.empty() ? to : to + "?next=" + http::percent_encode(next));
+  }
   if (!result->account || result->wait_seconds > 0) {
     const int64_t wait = result->wait_seconds;
     Json view;
@@ -59,11 +65,15 @@ http::Response logout(Call& c) {
 
 }  // namespace
 
+// Staff's second factor after the password (second_factor_pages.cc).
+void register_second_factor_routes(http::Router& r, App& app);
+
 void register_account_routes(http::Router& r, App& app) {
   add_route(r, app, "GET", "/login", kOpen, login_form);
   add_route(r, app, "POST", "/login", kCsrf, login);
   add_route(r, app, "POST", "/logout", kCsrf, logout);
   register_resident_account_routes(r, app);
+  register_second_factor_routes(r, app);
 }
 
 }  // namespace madoguchi::web

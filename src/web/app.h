@@ -90,6 +90,9 @@ void finish_html(App& app, const Visitor& v, const http::Request& req, http::Res
 // A localised error page (404, 400, 403, 409, 413, 500) with a message key.
 http::Response error_page(App& app, const Visitor& v, const http::Request& req, int status,
                           const std::string& message_key);
+// The client's address for per-address limits: Request::remote_addr, or, when that is one of
+// config.trusted_proxies, the nearest X-Forwarded-For hop that is not a trusted proxy.
+std::string client_address(const App& app, const http::Request& req);
 // First value of a posted field, or "".
 std::string field(const http::Fields& f, const std::string& name);
 

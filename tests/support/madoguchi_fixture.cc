@@ -37,7 +37,11 @@ MadoguchiServer::MadoguchiServer(const std::string& extra_config) {
       {"static", "\"" + src + "/static\""},
       {"holidays", "\"" + src + "/generated/holidays.tsv\""},
       {"postal", "\"" + src + "/tests/data/postal.tsv\""},
-      {"threads", "2"}};
+      {"threads", "2"},
+      // Staff in these tests sign in with a password (tests/unit/second_factor_test.cc covers
+      // the second factor); a test that needs it sets staff_totp = true.
+      {"staff_totp", "false"},
+      {"totp_key_file", "\"" + (dir_ / "totp.key").string() + "\""}};
   std::ofstream cfg(config_);
   for (const auto& [key, value] : lines) {
     if (extra_config.find(key + " =") == std::string::npos) cfg << key << " = " << value << "\n";

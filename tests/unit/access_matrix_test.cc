@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <set>
+#include <unistd.h>
 
 #include "auth/accounts.h"
 #include "core/date.h"
@@ -49,6 +50,14 @@ const Expected kMatrix[] = {
     {"GET", "/login", kOpen},
     {"POST", "/login", kCsrf},
     {"POST", "/logout", kCsrf},
+    // Staff's second factor (web/second_factor_pages.cc): the code and the enrolment after the
+    // password (a session waiting for neither is sent back to /login), enrolment by choice.
+    {"GET", "/login/code", kOpen},
+    {"POST", "/login/code", kCsrf},
+    {"GET", "/login/enrol", kOpen},
+    {"POST", "/login/enrol", kCsrf},
+    {"GET", "/staff/totp", kStaff},
+    {"POST", "/staff/totp", kStaff | kCsrf},
     {"GET", "/signup", kOpen},
     {"POST", "/signup", kCsrf},
     {"GET", "/signup/verify/{token}", kOpen},
@@ -77,6 +86,7 @@ class AccessMatrix : public test::MigratedStoreTest {
     MigratedStoreTest::SetUp();
     app_.store = store_.get();
     app_.config.postal = "";  // no table: the /postal route is not offered
+    app_.config.totp_key_file = totp_key_.string();  // /staff/totp makes the key
     std::vector<procedures::Problem> problems;
     auto catalog = procedures::Catalog::load(kSource + "/procedures", &problems);
     ASSERT_TRUE(catalog.ok());
@@ -90,6 +100,13 @@ class AccessMatrix : public test::MigratedStoreTest {
     share_locales(app_);
     register_routes(router_, app_);
   }
+
+  void TearDown() override {
+    std::filesystem::remove(totp_key_);
+    MigratedStoreTest::TearDown();
+  }
+  const std::filesystem::path totp_key_ =
+      std::filesystem::temp_directory_path() / ("access-matrix-totp-" + std::to_string(::getpid()) + ".key");
 
   // A session cookie for a new account of `kind` ("" = a guest session); *csrf gets its token.
   std::string session_for(const std::string& kind, std::string* csrf) {

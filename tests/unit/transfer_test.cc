@@ -131,6 +131,13 @@ Status fill(Store& store) {
         !s.ok()) return s;
     if (Status s = exec(tx, link, {"th2", "reset", "", "", "", "en", kBigAccount, kNow, kNow + 3600, kNow + 5});
         !s.ok()) return s;
+    // Staff's second factor: a sealed secret with its last step, and a sign-in waiting for it.
+    if (Status s = exec(tx, "UPDATE accounts SET totp_secret = ?, totp_confirmed_at = ?, totp_last_step = ? WHERE id = ?",
+                        {"c2VhbGVk", kNow, int64_t{58'115'520}, kBigAccount});
+        !s.ok()) return s;
+    if (Status s = exec(tx, "INSERT INTO pending_sign_ins (session_hash, account_id, stage, created_at) VALUES (?, ?, ?, ?)",
+                        {"h2", kBigAccount, "code", kNow});
+        !s.ok()) return s;
     // A real hash chain, longer than a page, that must still verify after the move.
     for (int i = 0; i < 150; ++i) {
       audit::Entry e{"staff:" + std::to_string(kBigAccount), "case.view", "application:" + std::to_string(i),
