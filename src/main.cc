@@ -1,5 +1,5 @@
 // madoguchi: one binary, subcommands serve, migrate, check-procedures, user add, demo,
-// audit verify, export, import (and settings-doc for maintainers). The commands live in
+// audit verify, export, import, keys (and settings-doc for maintainers). The commands live in
 // src/cli (contracts in cli/cli.h); this file only assembles and dispatches them.
 #include <spdlog/spdlog.h>
 
@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   cli::add_store_commands(app, &command);
   cli::add_user_commands(app, &command);
   cli::add_tool_commands(app, &command);
+  cli::add_keys_commands(app, &command);
   CLI11_PARSE(app, argc, argv);
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S%z %l %v");
   auto config = flags.config();

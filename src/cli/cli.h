@@ -61,6 +61,14 @@ void add_user_commands(CLI::App& app, Command* chosen);
 //   check-procedures DIR, settings-doc [FILE]
 //                                       — checks and generated text, no store (cli/tool_commands.cc)
 void add_tool_commands(CLI::App& app, Command* chosen);
+//   keys create-dev --out DIR, keys check
+//                                       — document-signing keys (cli/keys_commands.cc)
+void add_keys_commands(CLI::App& app, Command* chosen);
+// For serve: checks that the configured document-signing key and certificates load (Invalid
+// otherwise: refuse to start rather than fail at the first approval); with `demo` and no key
+// configured, uses development keys in dev-keys/ beside a SQLite store (else data/dev-keys),
+// made when missing.
+Status set_up_documents(bool demo, Config* config);
 
 // Makes parsing set *chosen to `run` when the command line chooses the subcommand `cmd`.
 void on_chosen(CLI::App* cmd, Command* chosen, Command run);

@@ -159,6 +159,7 @@ int serve(const Config& config, bool demo) {
   if (!store.ok()) return fail(store.status().message());
   web::App app;
   app.config = config;
+  if (Status s = set_up_documents(demo, &app.config); !s.ok()) return fail(s.message());
   // The demo's staff sign in with the printed password alone (docs/security.md); staff may still
   // enrol a second factor at /staff/totp, and are then asked for it.
   if (demo) app.config.staff_totp = false;

@@ -65,6 +65,13 @@ struct Config {
   // Residents' one-time e-mailed links (src/auth/account_links.h): how long each works.
   int signup_link_hours;     // verifying a sign-up's address
   int reset_link_minutes;    // resetting a password
+  // Issued documents (src/documents, docs/documents.md): the ward's PEM signing key and
+  // certificate (chain), the CA certificates Madoguchi's own check trusts, and the issuer
+  // printed on documents. Off while documents_key is "".
+  std::string documents_key;
+  std::string documents_certificate;
+  std::string documents_ca;
+  std::string documents_issuer;
 
   // How long an idle session lives: session_seconds when set (short lifetimes for tests or
   // shared terminals), else session_hours.

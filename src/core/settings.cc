@@ -120,6 +120,20 @@ constexpr Setting kSettings[] = {
     {"reset_link_minutes", Int{&Config::reset_link_minutes, 60, 5, 24 * 60}, "",
      "how long the link in a password reset e-mail works (once); using it ends every other session of the "
      "account"},
+    {"documents_key", TextSetting{&Config::documents_key, ""}, "off",
+     "the ward's document-signing private key (PEM, unencrypted, readable by the server only), e.g. the key of "
+     "its LGPKI 職責証明書 exported for the server; `madoguchi keys create-dev` makes a development one. Off: no "
+     "document is issued, `/verify` still checks uploads against `documents_ca`. Keep it out of the repository "
+     "(docs/documents.md)"},
+    {"documents_certificate", TextSetting{&Config::documents_certificate, ""}, "",
+     "the PEM certificate of `documents_key`, followed by any intermediate CA certificates; they go into each "
+     "signature"},
+    {"documents_ca", TextSetting{&Config::documents_ca, ""}, "",
+     "PEM CA certificate(s) that Madoguchi's own check (`/verify`) trusts, e.g. the LGPKI application CA; `\"\"` "
+     "= the certificates of `documents_certificate`"},
+    {"documents_issuer", TextSetting{&Config::documents_issuer, ""}, "",
+     "the issuer printed at the head of each document and named by `/verify` (e.g. `〇〇区長`); `\"\"` = the "
+     "organisation (O) of the signing certificate"},
 };
 
 }  // namespace

@@ -35,7 +35,9 @@ Result<int64_t> apply_retention(store::Transaction& tx, const RetentionYears& ye
           "WHERE application_id = ?)",
           "DELETE FROM drafts WHERE application_id = ?", "DELETE FROM application_versions WHERE application_id = ?",
           "DELETE FROM events WHERE application_id = ?", "DELETE FROM decisions WHERE application_id = ?",
-          "DELETE FROM applications WHERE id = ?"}) {
+          // The issued PDF holds the answers it certifies: it goes with them (/verify then
+          // knows the number no more).
+          "DELETE FROM issued_documents WHERE application_id = ?", "DELETE FROM applications WHERE id = ?"}) {
       auto d = tx.exec(sql, {id});
       if (!d.ok()) return d.status();
     }

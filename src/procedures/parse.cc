@@ -18,7 +18,7 @@ const std::set<std::string> kTopKeys = {
     "id",          "source",      "title",      "summary",  "description", "eligibility",
     "prepare",     "attachments", "department", "category", "life_events", "fee",
     "identity",    "processing_days", "channels", "route",  "pages", "retention_years",
-    "steps",       "decision"};
+    "steps",       "decision",    "document"};
 
 std::string sha256_hex(const std::string& bytes) {
   // sodium_init is idempotent and cheap after the first call; the hash needs it for the CPU
@@ -195,7 +195,9 @@ Result<Procedure> parse_procedure(const std::string& text, const std::string& fi
   ParseState s{r, {}, {}};
   p.pages = read_pages(s, root);
   p.decision = internal::read_decision(s, root);
+  p.document = internal::read_document(s, root);
   internal::check_procedure(s, p, org, root);
+  internal::check_document(s, p);
 
   if (r.count() > 0) {
     return Status::Invalid(file + ": " + std::to_string(r.count()) + " problem(s)");

@@ -39,6 +39,11 @@ std::vector<Field> read_fields(ParseState& s, const YAML::Node& list, const std:
 // The `decision:` block, or nullopt when the definition has none.
 std::optional<Decision> read_decision(ParseState& s, const YAML::Node& root);
 
+// The `document:` block, or nullopt when the definition has none; check_document checks the
+// ids it names against the procedure's fields and decision once everything is read.
+std::optional<DocumentTemplate> read_document(ParseState& s, const YAML::Node& root);
+void check_document(ParseState& s, const Procedure& p);
+
 // Cross-references once everything is read: ids, conditions, route, organisation ids, fee.
 void check_procedure(ParseState& s, const Procedure& p, const Organisation& org,
                      const YAML::Node& root);

@@ -124,6 +124,19 @@ struct Decision {
   const Outcome* find(const std::string& value) const;
 };
 
+// The document Madoguchi issues when the application is granted (`document:` in a
+// definition; src/documents, docs/documents.md): a certificate (住民票の写し, 罹災証明書) or a
+// decision notice (決定通知書). It is printed in Japanese, as the ward's documents are; `title`
+// in other languages names it on the resident's pages and on /verify.
+struct DocumentTemplate {
+  enum class Kind { kCertificate, kDecisionNotice };
+  Kind kind = Kind::kCertificate;
+  LocalizedText title;
+  std::vector<std::string> answers;          // field ids of the resident's answers, in order
+  std::vector<std::string> decision_fields;  // ids in decision.fields, in order
+  int line = 0;
+};
+
 struct Procedure {
   std::string id;  // [a-z0-9-]+, unique
   std::string source;  // the real form or rule this follows (ward and form name, or the law)
@@ -144,6 +157,8 @@ struct Procedure {
   int steps_line = 0;  // where `steps` is written, for messages
   // What staff record when deciding; nullopt = the last approval is the whole decision.
   std::optional<Decision> decision;
+  // The document issued on a granted decision; nullopt = none.
+  std::optional<DocumentTemplate> document;
   std::vector<Page> pages;
   std::string file;     // path it was loaded from
   std::string version;  // hex SHA-256 of the file's bytes

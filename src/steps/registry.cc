@@ -1,6 +1,7 @@
 #include <stdexcept>
 
 #include "steps/email_notice/email_notice.h"
+#include "steps/issue_document/issue_document.h"
 #include "steps/step.h"
 
 namespace madoguchi::steps {
@@ -8,6 +9,7 @@ namespace madoguchi::steps {
 Registry Registry::builtin() {
   Registry r;
   r.add(email_notice::make_step(), /*on_by_default=*/true);
+  r.add(issue_document::make_step(), /*on_by_default=*/true);
   return r;
 }
 

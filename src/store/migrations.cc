@@ -184,6 +184,25 @@ CREATE TABLE account_links (
 );
 CREATE INDEX account_links_expires ON account_links (expires_at)
 )sql"},
+      // Issued documents (src/documents/issued.h): the signed PDF as issued, its number, and the
+      // check value the QR code's verification URL carries.
+      {9, R"sql(
+CREATE TABLE issued_documents (
+  id {{id}},
+  number TEXT NOT NULL UNIQUE,
+  application_id BIGINT NOT NULL,
+  procedure_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  issuer TEXT NOT NULL,
+  department TEXT NOT NULL,
+  check_value TEXT NOT NULL,
+  sha256 TEXT NOT NULL,
+  pdf {{blob}} NOT NULL,
+  issued_at BIGINT NOT NULL
+);
+CREATE INDEX issued_documents_application ON issued_documents (application_id);
+CREATE INDEX issued_documents_sha256 ON issued_documents (sha256)
+)sql"},
       // Staff's second factor (src/auth/second_factor.h): the TOTP secret sealed under the key in
       // totp_key_file, when its enrolment was confirmed, and the last time step accepted (a code
       // is never accepted twice); sign-ins whose password was right, waiting for the code.
@@ -235,6 +254,10 @@ const std::vector<Table>& tables() {
       {"decisions",
        {"application_id", "outcome", "fields", "reason", "recorded_by", "recorded_by_name", "recorded_at"},
        {"application_id"}},
+      {"issued_documents",
+       {"id", "number", "application_id", "procedure_id", "kind", "issuer", "department", "check_value", "sha256",
+        "pdf", "issued_at"},
+       {"id"}},
       {"audit_log", {"id", "at", "actor", "action", "object", "detail", "prev_hash", "hash"}, {"id"}},
       {"job_schedule", {"name", "next_run_at", "last_started_at", "last_finished_at", "last_node", "last_result"}, {"name"}},
       {"failure_counters", {"key_hash", "window_start", "failures"}, {"key_hash"}},

@@ -10,6 +10,7 @@
 #include "auth/crypto.h"
 #include "core/date.h"
 #include "usecases/sessions.h"
+#include "web/document_pages.h"
 
 namespace madoguchi::web {
 
@@ -190,6 +191,7 @@ void register_routes(http::Router& router, App& app) {
   register_resident_routes(router, app);
   register_account_routes(router, app);
   register_staff_routes(router, app);
+  register_document_routes(router, app);
   router.add_static("/static/", app.config.static_dir);
   if (app.config.secure_cookies) {
     // secure_cookies says the site is reached over HTTPS: browsers then refuse plain HTTP to it

@@ -8,6 +8,7 @@
 #include "decisions/decisions.h"
 #include "forms/form.h"
 #include "usecases/casework.h"
+#include "usecases/documents.h"
 #include "web/app.h"
 #include "web/route.h"
 #include "web/views.h"
@@ -138,6 +139,15 @@ http::Response render_case(Call& c, int status, const decisions::Record* typed =
                     {"href", "/staff/cases/" + std::to_string(a.id) + "/attachments/" + f.id}});
   }
   view["attachments"] = list;
+  // The document issued for it, if any (its download is audited: web/document_pages.cc).
+  if (auto issued = usecases::issued_for(env(app), a.id); issued.ok() && *issued) {
+    view["document"] = {
+        {"href", "/staff/cases/" + std::to_string(a.id) + "/document"},
+        {"label", app.locales.t(v.locale, "document.staff_download")},
+        {"info", app.locales.t(v.locale, "document.issued_info",
+                               {{"number", (*issued)->number},
+                                {"date", format_date(app, v.locale, jst_date_of((*issued)->issued_at))}})}};
+  }
   Json history = Json::array();
   for (const auto& e : file->events) {
     history.push_back({{"when", format_time(e.at)},

@@ -7,6 +7,7 @@
 #include "forms/form.h"
 #include "usecases/follow.h"
 #include "web/app.h"
+#include "web/document_pages.h"
 #include "web/route.h"
 #include "web/views.h"
 
@@ -144,6 +145,8 @@ http::Response show(Call& c, const applications::Application& a, const std::stri
     view["access_code"] = access_code;
   }
   if (a.status != "correction") view.erase("correction_message");
+  // The issued document and the copy of what was sent, for the owner (or the guest who proved it).
+  if (Json docs = document_links(app, v.locale, a, owner, access_code); !docs.is_null()) view["documents"] = docs;
   // Before the decision the owner may withdraw the application, saying why.
   if (cases::is_open(a.status) && (owner || !access_code.empty())) {
     view["can_withdraw"] = true;

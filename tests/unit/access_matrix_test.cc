@@ -75,6 +75,15 @@ const Expected kMatrix[] = {
     {"GET", "/staff/cases/{id:id}/decision", kStaff},
     {"POST", "/staff/cases/{id:id}/decision", kStaff | kCsrf},
     {"GET", "/staff/cases/{id:id}/attachments/{aid}", kStaff},
+    // Issued documents (web/document_pages.cc): the owner's and a guest's downloads (404 unless
+    // theirs), staff's (department only), and the public check.
+    {"GET", "/applications/{receipt}/document", kOpen},
+    {"GET", "/applications/{receipt}/copy", kOpen},
+    {"POST", "/status/document", kCsrf},
+    {"POST", "/status/copy", kCsrf},
+    {"GET", "/staff/cases/{id:id}/document", kStaff},
+    {"GET", "/verify", kOpen},
+    {"POST", "/verify", kCsrf | kUploads},
 };
 // clang-format on
 
