@@ -16,6 +16,8 @@
 #include "notify/delivery.h"
 #include "notify/mailer.h"
 #include "notify/outbox.h"
+#include "payments/sandbox/sandbox.h"
+#include "usecases/pay.h"
 #include "web/app.h"
 
 namespace madoguchi::cli {
@@ -134,6 +136,7 @@ class Background {
            jobs::housekeeping_jobs(period, std::chrono::hours(24) * config.draft_retention_days, years_for)) {
         runner_->add(std::move(job));
       }
+      for (auto& job : usecases::payment_jobs(web::env(app), period)) runner_->add(std::move(job));
       ticker_.emplace(*runner_, std::min<std::chrono::seconds>(period, std::chrono::seconds(60)));
     }
     if (!config.mail_smtp.empty()) {
@@ -154,6 +157,41 @@ class Background {
   std::optional<notify::DeliveryLoop> delivery_;
 };
 
+// The payment providers of this deployment (docs/payments.md). The sandbox signs its
+// notifications with a key from sandbox_key_file; when the sandbox is the configured provider
+// and there is no key yet, one is made (as `serve --demo` must work on a fresh checkout, and a
+// node of a plain `serve` would otherwise refuse to start). Without the configured provider a
+// procedure that takes payments would strand its applications: refuse to start then.
+Status set_up_payments(const Config& config, web::App& app) {
+  auto key = payments::sandbox::load_key(config.sandbox_key_file);
+  if (!key.ok() && key.status().code() == Status::Code::kNotFound && config.payment_provider == "sandbox") {
+    key = payments::sandbox::create_key(config.sandbox_key_file);
+    if (key.ok()) {
+      std::printf("madoguchi: created the sandbox payment key %s\n", config.sandbox_key_file.c_str());
+    } else if (key.status().code() == Status::Code::kConflict) {
+      key = payments::sandbox::load_key(config.sandbox_key_file);  // another node made it meanwhile
+    }
+  }
+  if (key.ok()) {
+    app.payments.add(std::make_unique<payments::sandbox::Gateway>(*app.store, *key));
+  } else if (key.status().code() != Status::Code::kNotFound) {
+    return key.status();
+  }
+  const bool active = app.payments.set_active(config.payment_provider);
+  if (active && config.payment_provider == "sandbox") {
+    spdlog::warn("payments go to the sandbox provider: no real money is taken (set payment_provider)");
+  }
+  for (const auto& p : app.catalog.all()) {
+    for (const steps::Step* s : app.steps.for_procedure(p)) {
+      if (s->id() == "payment" && !active) {
+        return Status::Invalid(p.file + ": takes payments, but payment provider '" + config.payment_provider +
+                               "' is not available");
+      }
+    }
+  }
+  return Status::Ok();
+}
+
 int serve(const Config& config, bool demo) {
   auto store = open_store(config);
   if (!store.ok()) return fail(store.status().message());
@@ -172,6 +210,7 @@ int serve(const Config& config, bool demo) {
   }
   app.store = store->get();
   if (Status s = load_app(config, &app); !s.ok()) return fail(s.message());
+  if (Status s = set_up_payments(config, app); !s.ok()) return fail(s.message());
   Metrics metrics;
   app.metrics = &metrics;
   add_gauges(metrics, *app.store);

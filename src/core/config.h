@@ -65,6 +65,10 @@ struct Config {
   // Residents' one-time e-mailed links (src/auth/account_links.h): how long each works.
   int signup_link_hours;     // verifying a sign-up's address
   int reset_link_minutes;    // resetting a password
+  // Payments (src/payments, docs/payments.md).
+  std::string payment_provider;  // the provider new payments go to
+  int payment_hours;             // how long a resident has to pay before the application expires
+  std::string sandbox_key_file;  // the sandbox provider's HMAC key
   // Issued documents (src/documents, docs/documents.md): the ward's PEM signing key and
   // certificate (chain), the CA certificates Madoguchi's own check trusts, and the issuer
   // printed on documents. Off while documents_key is "".

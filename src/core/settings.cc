@@ -120,6 +120,17 @@ constexpr Setting kSettings[] = {
     {"reset_link_minutes", Int{&Config::reset_link_minutes, 60, 5, 24 * 60}, "",
      "how long the link in a password reset e-mail works (once); using it ends every other session of the "
      "account"},
+    {"payment_provider", TextSetting{&Config::payment_provider, "sandbox"}, "",
+     "the payment provider new payments go to (docs/payments.md); `sandbox` is the built-in pretend gateway "
+     "served under `/sandbox-pay/`, for the demo and tests: it takes no real money"},
+    {"payment_hours", Int{&Config::payment_hours, 72, 1, 24 * 60}, "",
+     "how long a resident has to pay an application's fee (from submitting, or from the decision when the "
+     "procedure pays after review); unpaid after this the application expires (closed, the resident told on "
+     "its page and by e-mail when they have one)"},
+    {"sandbox_key_file", TextSetting{&Config::sandbox_key_file, "data/sandbox-pay.key"}, "",
+     "the secret key (64 hex digits) the sandbox provider signs its notifications with (HMAC-SHA256). "
+     "`serve` creates it (mode 0600) when absent while `payment_provider` is `sandbox`. Keep it out of the "
+     "repository"},
     {"documents_key", TextSetting{&Config::documents_key, ""}, "off",
      "the ward's document-signing private key (PEM, unencrypted, readable by the server only), e.g. the key of "
      "its LGPKI 職責証明書 exported for the server; `madoguchi keys create-dev` makes a development one. Off: no "

@@ -18,7 +18,7 @@ const std::set<std::string> kTopKeys = {
     "id",          "source",      "title",      "summary",  "description", "eligibility",
     "prepare",     "attachments", "department", "category", "life_events", "fee",
     "identity",    "processing_days", "channels", "route",  "pages", "retention_years",
-    "steps",       "decision",    "document"};
+    "steps",       "decision",    "payment",    "document"};
 
 std::string sha256_hex(const std::string& bytes) {
   // sodium_init is idempotent and cheap after the first call; the hash needs it for the CPU
@@ -51,6 +51,23 @@ void read_fee(YamlReader& r, const YAML::Node& root, Fee* fee) {
     fee->yen = *yen;
   }
   if (auto f = r.string(n, "per_copy_field", "the fee", false)) fee->per_copy_field = *f;
+}
+
+// `payment: {when: before_review | after_review}`: when the fee is paid online. Whether the
+// `payment` step is switched on is the step's own check (steps/payment/payment.h).
+void read_payment(YamlReader& r, const YAML::Node& root, Procedure* p) {
+  YAML::Node n = root["payment"];
+  if (!n || n.IsNull()) return;
+  if (!r.expect_map(n, "'payment'")) return;
+  r.check_keys(n, {"when"}, "the payment");
+  PaymentTerms terms;
+  terms.line = YamlReader::line_of(n);
+  if (auto when = r.string(n, "when", "the payment", true)) {
+    if (*when == "before_review") terms.when = PaymentTerms::When::kBeforeReview;
+    else if (*when == "after_review") terms.when = PaymentTerms::When::kAfterReview;
+    else r.problem(n["when"], "Unknown payment time '" + *when + "'; use before_review or after_review.");
+  }
+  p->payment = terms;
 }
 
 void read_identity(YamlReader& r, const YAML::Node& root, Procedure* p) {
@@ -174,6 +191,7 @@ Result<Procedure> parse_procedure(const std::string& text, const std::string& fi
   if (auto c = r.string(root, "category", "the procedure", true)) p.category = *c;
   p.life_events = r.string_list(root, "life_events", "the procedure", false);
   read_fee(r, root, &p.fee);
+  read_payment(r, root, &p);
   read_identity(r, root, &p);
   if (auto days = r.integer(root, "processing_days", "the procedure", true)) {
     if (*days < 0) r.problem(root["processing_days"], "processing_days cannot be negative.");

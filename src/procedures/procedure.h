@@ -99,6 +99,15 @@ struct Fee {
   std::string per_copy_field;  // when set, yen × the integer answer of this field
 };
 
+// When a procedure's fee is paid online (`payment:`, with the `payment` step in `steps:`):
+// before the department sees the application (it waits, unpaid, in "awaiting_payment"), or
+// after the decision, before the case can be completed (steps/payment/payment.h).
+struct PaymentTerms {
+  enum class When { kBeforeReview, kAfterReview };
+  When when = When::kBeforeReview;
+  int line = 0;
+};
+
 // What the deciding staff member records (decision: in a definition). The outcome is one of
 // `outcomes`; `fields` are filled in by staff while deciding, with the same field syntax and
 // rules as the resident's pages (their conditions may name "outcome" and each other, nothing
@@ -147,6 +156,7 @@ struct Procedure {
   std::string category;                    // id in the organisation file's categories
   std::vector<std::string> life_events;    // ids in the organisation file's life events
   Fee fee;
+  std::optional<PaymentTerms> payment;     // nullopt = no online payment
   IdentityLevel identity = IdentityLevel::kNone;
   int processing_days = 0;                 // 標準処理期間, business days
   int retention_years = 0;                 // 保存期間 of closed applications; 0 = the deployment's default

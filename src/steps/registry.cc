@@ -1,7 +1,9 @@
+#include <algorithm>
 #include <stdexcept>
 
 #include "steps/email_notice/email_notice.h"
 #include "steps/issue_document/issue_document.h"
+#include "steps/payment/payment.h"
 #include "steps/step.h"
 
 namespace madoguchi::steps {
@@ -10,6 +12,7 @@ Registry Registry::builtin() {
   Registry r;
   r.add(email_notice::make_step(), /*on_by_default=*/true);
   r.add(issue_document::make_step(), /*on_by_default=*/true);
+  r.add(payment::make_step(), /*on_by_default=*/true);  // acts only where `payment:` is set
   return r;
 }
 
@@ -40,10 +43,23 @@ std::vector<const Step*> Registry::for_procedure(const procedures::Procedure& pr
 }
 
 Status Registry::run(Moment moment, const procedures::Procedure& proc, const Occasion& occasion) const {
+  Occasion o = occasion;
+  o.procedure = &proc;
   for (const Step* s : for_procedure(proc)) {
-    if (Status st = s->on(moment, occasion); !st.ok()) return st;
+    if (Status st = s->on(moment, o); !st.ok()) return st;
   }
   return Status::Ok();
+}
+
+Result<std::optional<std::string>> Registry::holding(const procedures::Procedure& proc,
+                                                   const Occasion& occasion) const {
+  Occasion o = occasion;
+  o.procedure = &proc;
+  for (const Step* s : for_procedure(proc)) {
+    auto held = s->holds(o);
+    if (!held.ok() || *held) return held;
+  }
+  return std::optional<std::string>();
 }
 
 std::vector<procedures::Problem> Registry::check(const procedures::Catalog& catalog) const {
@@ -57,6 +73,10 @@ std::vector<procedures::Problem> Registry::check(const procedures::Catalog& cata
         problems.push_back({p.file, p.steps_line, "'steps' names '" + id + "', which is not a step; known: " + known});
       }
     }
+  }
+  for (const auto& p : catalog.all()) {
+    const auto on = for_procedure(p);
+    for (const auto& s : steps_) s->check(p, std::find(on.begin(), on.end(), s.get()) != on.end(), &problems);
   }
   return problems;
 }

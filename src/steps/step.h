@@ -35,6 +35,8 @@ struct Occasion {
   store::Transaction& tx;
   const applications::Application& application;  // as it is after the change
   int64_t now = 0;
+  // The definition whose steps run (Registry::run and holding set it).
+  const procedures::Procedure* procedure = nullptr;
 };
 
 class Step {
@@ -46,6 +48,17 @@ class Step {
   // writes commits together with the change or not at all; a non-ok Status aborts the change.
   // A step that has nothing to do at a moment returns Ok.
   virtual Status on(Moment moment, const Occasion& occasion) const = 0;
+  // A step that must be done before the application may go on (a payment) says so here: a
+  // locale key saying what it waits for ("payment.hold"), or nullopt when it holds nothing.
+  // Staff cannot approve or complete a held application (usecases/casework.h). Read-only.
+  virtual Result<std::optional<std::string>> holds(const Occasion& /*occasion*/) const {
+    return std::optional<std::string>();
+  }
+  // Adds a problem for anything in `proc` that this step finds wrong; `switched_on` says
+  // whether `proc` uses the step (a definition may carry a step's settings, e.g. `payment:`,
+  // only with the step in `steps:`). For check-procedures and serve's start.
+  virtual void check(const procedures::Procedure& /*proc*/, bool /*switched_on*/,
+                     std::vector<procedures::Problem>* /*problems*/) const {}
 };
 
 class Registry {
@@ -63,7 +76,10 @@ class Registry {
   std::vector<const Step*> for_procedure(const procedures::Procedure& proc) const;
   // Tells each step of `proc` about `moment`, in order; stops at and returns the first failure.
   Status run(Moment moment, const procedures::Procedure& proc, const Occasion& occasion) const;
-  // A problem (file:line) for each id a definition's `steps:` names that is not registered.
+  // The first hold (Step::holds) of the steps of `proc` on the application, or nullopt.
+  Result<std::optional<std::string>> holding(const procedures::Procedure& proc, const Occasion& occasion) const;
+  // A problem (file:line) for each id a definition's `steps:` names that is not registered,
+  // and each problem a step finds in a definition (Step::check).
   std::vector<procedures::Problem> check(const procedures::Catalog& catalog) const;
 
  private:

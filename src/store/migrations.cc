@@ -184,6 +184,73 @@ CREATE TABLE account_links (
 );
 CREATE INDEX account_links_expires ON account_links (expires_at)
 )sql"},
+      // Payments (src/payments): one row per attempt to pay an application's fee, the refunds
+      // staff make, the providers' notifications already applied (so a repeated one changes
+      // nothing), and the built-in sandbox gateway's own state (src/payments/sandbox).
+      {8, R"sql(
+CREATE TABLE payments (
+  id {{id}},
+  application_id BIGINT NOT NULL,
+  department TEXT NOT NULL,
+  receipt TEXT NOT NULL,
+  amount BIGINT NOT NULL,
+  status TEXT NOT NULL,
+  provider TEXT NOT NULL,
+  token TEXT NOT NULL UNIQUE,
+  checkout_url TEXT NOT NULL DEFAULT '',
+  provider_ref TEXT NOT NULL DEFAULT '',
+  refunded BIGINT NOT NULL DEFAULT 0,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  paid_at BIGINT,
+  expires_at BIGINT NOT NULL
+);
+CREATE INDEX payments_application ON payments (application_id);
+CREATE INDEX payments_department ON payments (department, updated_at);
+CREATE TABLE payment_refunds (
+  id {{id}},
+  payment_id BIGINT NOT NULL,
+  amount BIGINT NOT NULL,
+  reason TEXT NOT NULL,
+  staff_id BIGINT NOT NULL,
+  staff_name TEXT NOT NULL,
+  status TEXT NOT NULL,
+  provider_ref TEXT NOT NULL DEFAULT '',
+  created_at BIGINT NOT NULL,
+  done_at BIGINT
+);
+CREATE INDEX payment_refunds_payment ON payment_refunds (payment_id);
+CREATE TABLE payment_notifications (
+  provider TEXT NOT NULL,
+  event_id TEXT NOT NULL,
+  payment_id BIGINT,
+  kind TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  received_at BIGINT NOT NULL,
+  PRIMARY KEY (provider, event_id)
+);
+CREATE TABLE sandbox_checkouts (
+  id TEXT PRIMARY KEY,
+  merchant_ref TEXT NOT NULL UNIQUE,
+  amount BIGINT NOT NULL,
+  description TEXT NOT NULL,
+  return_url TEXT NOT NULL,
+  status TEXT NOT NULL,
+  refunded BIGINT NOT NULL DEFAULT 0,
+  created_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL
+);
+CREATE TABLE sandbox_webhooks (
+  id {{id}},
+  event_id TEXT NOT NULL UNIQUE,
+  body TEXT NOT NULL,
+  deliver_after BIGINT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  delivered_at BIGINT,
+  last_error TEXT
+);
+CREATE INDEX sandbox_webhooks_due ON sandbox_webhooks (delivered_at, deliver_after)
+)sql"},
       // Issued documents (src/documents/issued.h): the signed PDF as issued, its number, and the
       // check value the QR code's verification URL carries.
       {9, R"sql(
@@ -254,6 +321,21 @@ const std::vector<Table>& tables() {
       {"decisions",
        {"application_id", "outcome", "fields", "reason", "recorded_by", "recorded_by_name", "recorded_at"},
        {"application_id"}},
+      {"payments",
+       {"id", "application_id", "department", "receipt", "amount", "status", "provider", "token", "checkout_url",
+        "provider_ref", "refunded", "created_at", "updated_at", "paid_at", "expires_at"},
+       {"id"}},
+      {"payment_refunds",
+       {"id", "payment_id", "amount", "reason", "staff_id", "staff_name", "status", "provider_ref", "created_at",
+        "done_at"},
+       {"id"}},
+      {"payment_notifications", {"provider", "event_id", "payment_id", "kind", "outcome", "received_at"},
+       {"provider", "event_id"}},
+      {"sandbox_checkouts",
+       {"id", "merchant_ref", "amount", "description", "return_url", "status", "refunded", "created_at", "expires_at"},
+       {"id"}},
+      {"sandbox_webhooks", {"id", "event_id", "body", "deliver_after", "attempts", "delivered_at", "last_error"},
+       {"id"}},
       {"issued_documents",
        {"id", "number", "application_id", "procedure_id", "kind", "issuer", "department", "check_value", "sha256",
         "pdf", "issued_at"},

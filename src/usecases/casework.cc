@@ -96,14 +96,18 @@ Result<CaseFile> open_case(const Env& env, const Staff& staff, int64_t id) {
     auto decision = decisions::find(tx, a->id);
     if (!decision.ok()) return decision.status();
     CaseFile f{*a, std::move(*def), std::move(*versions), std::move(*files), std::move(*events), {},
-               std::move(*decision), false};
+               std::move(*decision), false, ""};
     const cases::State state{a->status, a->step};
     const bool decided_enough = f.definition.decision == std::nullopt ||
                                 (f.decision && decisions::complete(*f.definition.decision, *f.decision,
                                                                    {env.locales, "ja", today_jst()}));
+    auto held = env.steps.holding(f.definition, {env, tx, *a, unix_now()});
+    if (!held.ok()) return held.status();
+    if (*held) f.held = **held;
     for (auto action : {cases::Action::kAssign, cases::Action::kApprove, cases::Action::kRequestCorrection,
                         cases::Action::kReject, cases::Action::kComplete}) {
       if (action == cases::Action::kApprove && !decided_enough) continue;
+      if ((action == cases::Action::kApprove || action == cases::Action::kComplete) && !f.held.empty()) continue;
       if (cases::transition(state, action, f.definition.route, staff.role).ok()) f.allowed.push_back(action);
     }
     f.can_decide = may_decide(*a, f.definition, staff);
@@ -127,6 +131,13 @@ Status act_on_case(const Env& env, const Staff& staff, int64_t id, int64_t row_v
     if (action == cases::Action::kApprove && a->row_version == row_version &&
         cases::transition({a->status, a->step}, action, def->route, staff.role).ok()) {
       if (Status st = decision_ready(env, tx, *a, *def); !st.ok()) return st;
+    }
+    // A step still waiting (an unpaid fee) holds the application: no approving or completing
+    // (a stale page still gets Conflict from cases::act).
+    if ((action == cases::Action::kApprove || action == cases::Action::kComplete) && a->row_version == row_version) {
+      auto held = env.steps.holding(*def, {env, tx, *a, now});
+      if (!held.ok()) return held.status();
+      if (*held) return Status::Invalid("held by a step: " + **held);
     }
     if (Status st = cases::act(tx, id, row_version, action, staff, def->route, message, now); !st.ok()) return st;
     auto after = applications::find_by_id(tx, id);

@@ -42,6 +42,7 @@ struct CaseFile {
   std::vector<cases::Action> allowed;  // what this member of staff may do now
   std::optional<decisions::Record> decision;  // as recorded so far
   bool can_decide = false;                    // may record the decision now
+  std::string held;  // what a step waits for (a locale key, "payment.hold"); "" = nothing
 };
 // Everything on a case page, audited as "case.view". NotFound for another department's case.
 Result<CaseFile> open_case(const Env& env, const Staff& staff, int64_t id);
@@ -60,7 +61,8 @@ Status record_decision(const Env& env, const Staff& staff, int64_t id, int64_t r
 // `row_version`, PermissionDenied, Invalid), then lets the procedure's steps hear of a
 // correction request or a decision, all in one transaction. When the procedure declares a
 // decision, approving (at any step: an approver agrees with the decision recorded) needs a
-// complete one recorded first, else Invalid.
+// complete one recorded first, else Invalid. Approving and completing are Invalid while a
+// step holds the application (steps::Step::holds: an unpaid fee).
 Status act_on_case(const Env& env, const Staff& staff, int64_t id, int64_t row_version, cases::Action action,
                    const std::string& message);
 

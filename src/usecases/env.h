@@ -20,6 +20,9 @@
 namespace madoguchi::steps {
 class Registry;
 }
+namespace madoguchi::payments {
+class Providers;
+}
 
 namespace madoguchi::usecases {
 
@@ -32,6 +35,8 @@ struct Env {
   const Holidays& holidays;
   const Config& config;
   const steps::Registry& steps;
+  // The payment providers (payments/provider.h); nullptr where nothing is paid (tests).
+  payments::Providers* payments = nullptr;
 };
 
 }  // namespace madoguchi::usecases

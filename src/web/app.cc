@@ -192,6 +192,7 @@ void register_routes(http::Router& router, App& app) {
   register_account_routes(router, app);
   register_staff_routes(router, app);
   register_document_routes(router, app);
+  register_payment_routes(router, app);
   router.add_static("/static/", app.config.static_dir);
   if (app.config.secure_cookies) {
     // secure_cookies says the site is reached over HTTPS: browsers then refuse plain HTTP to it

@@ -16,6 +16,7 @@
 #include "core/metrics.h"
 #include "http/http.h"
 #include "ja/postal.h"
+#include "payments/provider.h"
 #include "procedures/catalog.h"
 #include "steps/step.h"
 #include "store/store.h"
@@ -45,12 +46,13 @@ struct App {
   Metrics* metrics = nullptr;
   PageCache public_pages;  // catalogue pages for visitors without a session
   steps::Registry steps = steps::Registry::builtin();
+  payments::Providers payments;  // filled by serve from the configuration
   std::vector<RouteDecl> routes;  // every route register_routes() declared, with its guards
 };
 
 // The use cases' view of the app (usecases/env.h).
 inline usecases::Env env(App& app) {
-  return usecases::Env{*app.store, app.catalog, app.locales, app.holidays, app.config, app.steps};
+  return usecases::Env{*app.store, app.catalog, app.locales, app.holidays, app.config, app.steps, &app.payments};
 }
 
 // Everything a handler needs to know about the asker.
@@ -105,5 +107,12 @@ void register_staff_routes(http::Router& r, App& app);
 void register_ops_routes(http::Router& r, App& app);
 void register_postal_routes(http::Router& r, App& app);
 void register_session_routes(http::Router& r, App& app);
+// Paying fees, the sandbox gateway's page and the staff's payments (payment_pages.cc).
+void register_payment_routes(http::Router& r, App& app);
+// The fee panel of application `receipt` for a page the asker may see (its status page, the
+// receipt page): amount, state, deadline and — for its owner, or a guest with `access_code` —
+// the pay button. Null when the application owes nothing.
+Json payment_panel(App& app, const Visitor& v, const std::string& receipt, bool owner,
+                   const std::string& access_code);
 
 }  // namespace madoguchi::web

@@ -260,6 +260,10 @@ http::Response receipt_page(Call& c) {
   view["decide_by"] = format_date(app, v.locale, due);
   view["fee"] = format_yen(app, v.locale, fee);
   view["has_fee"] = fee > 0;
+  if (Json pay = payment_panel(app, v, flash["receipt"].get<std::string>(), !flash.value("guest", true), code);
+      !pay.is_null()) {
+    view["payment"] = pay;
+  }
   return c.render(200, "receipt", view, "receipt.title");
 }
 

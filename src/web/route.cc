@@ -66,16 +66,19 @@ std::optional<http::Response> check(Call& c, unsigned guards) {
 
 void add_route(http::Router& r, App& app, const std::string& method, const std::string& pattern, unsigned guards,
                PageHandler handler) {
-  if (method != "GET" && !(guards & kCsrf)) {
+  if (method != "GET" && !(guards & (kCsrf | kSignedBody))) {
     throw std::logic_error("a " + method + " route must be declared with kCsrf: " + pattern);
   }
   if ((guards & kStateless) && guards != kStateless) {
     throw std::logic_error("a stateless route has no other guard: " + pattern);
   }
+  if ((guards & kSignedBody) && guards != kSignedBody) {
+    throw std::logic_error("a signed-body route has no other guard: " + pattern);
+  }
   app.routes.push_back({method, pattern, guards});
   r.add(method, pattern, [&app, guards, handler = std::move(handler)](http::Request& req) {
     Call c{app, req, {}, {}, {}};
-    if (guards & kStateless) return handler(c);
+    if (guards & (kStateless | kSignedBody)) return handler(c);
     c.v = identify(app, req);
     if (auto refused = check(c, guards)) return std::move(*refused);
     return handler(c);

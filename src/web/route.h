@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "cases/cases.h"
 #include "http/http.h"
 #include "web/app.h"
 
@@ -32,6 +33,11 @@ enum Guard : unsigned {
   // Nothing about the asker is needed: no session is read (health checks, metrics, lookups
   // that must stay cheap and never touch the store for a cookie). Excludes the other guards.
   kStateless = 1u << 5,
+  // A state change sent by a server, not a browser (a payment provider's signed notification):
+  // no session is read and no CSRF token expected, since the sender has neither; the handler
+  // must authenticate the request itself — a signature over the exact body — before acting,
+  // and answers 403 when it cannot. Excludes the other guards.
+  kSignedBody = 1u << 6,
 };
 
 // One request to a guarded route: the asker and what they posted.
@@ -44,6 +50,11 @@ struct Call {
 
   // The value of the route's "{name:id}" segment (the router matched digits only).
   int64_t id(const std::string& name) const { return req.ids.at(name); }
+  // The signed-in member of staff as the case rules name them (id, name, department, role).
+  // Only on kStaff routes, whose guard has made sure v.account is staff.
+  cases::Actor staff() const {
+    return {v.account->id, v.account->display_name, v.account->department, v.account->role};
+  }
   // The first posted value named `name`, or "".
   std::string field(const std::string& name) const { return web::field(posted, name); }
   // A localised error page with this status and message.
@@ -60,8 +71,9 @@ struct Call {
 using PageHandler = std::function<http::Response(Call&)>;
 
 // Registers `handler` for `method` `pattern` behind `guards` and records the declaration in
-// app.routes. Throws std::logic_error for a method other than GET without kCsrf, so that a
-// state change cannot be declared unguarded, and for kStateless with any other guard.
+// app.routes. Throws std::logic_error for a method other than GET without kCsrf (or
+// kSignedBody), so that a state change cannot be declared unguarded, and for kStateless or
+// kSignedBody with any other guard.
 void add_route(http::Router& r, App& app, const std::string& method, const std::string& pattern, unsigned guards,
                PageHandler handler);
 

@@ -128,6 +128,11 @@ http::Response show(Call& c, const applications::Application& a, const std::stri
         forms::summary_view(*record->definition, a.answers, forms::Context{app.locales, v.locale, today_jst()});
   }
   if (Json d = decision_view(app, v.locale, a, *record); !d.is_null()) view["decision"] = d;
+  if (Json pay = payment_panel(app, v, a.receipt, v.account && a.account_id && *a.account_id == v.account->id,
+                               access_code);
+      !pay.is_null()) {
+    view["payment"] = pay;
+  }
   // The newest correction request's message, shown prominently while a fix is awaited.
   for (auto it = record->events.rbegin(); it != record->events.rend(); ++it) {
     if (it->action == "correction") {

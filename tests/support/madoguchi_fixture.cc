@@ -41,7 +41,9 @@ MadoguchiServer::MadoguchiServer(const std::string& extra_config) {
       // Staff in these tests sign in with a password (tests/unit/second_factor_test.cc covers
       // the second factor); a test that needs it sets staff_totp = true.
       {"staff_totp", "false"},
-      {"totp_key_file", "\"" + (dir_ / "totp.key").string() + "\""}};
+      {"totp_key_file", "\"" + (dir_ / "totp.key").string() + "\""},
+      // The sandbox payment provider's key, made by serve at the first start (docs/payments.md).
+      {"sandbox_key_file", "\"" + (dir_ / "sandbox-pay.key").string() + "\""}};
   std::ofstream cfg(config_);
   for (const auto& [key, value] : lines) {
     if (extra_config.find(key + " =") == std::string::npos) cfg << key << " = " << value << "\n";

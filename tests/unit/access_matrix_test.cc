@@ -47,6 +47,18 @@ const Expected kMatrix[] = {
     {"POST", "/applications/{receipt}/withdraw", kCsrf},
     {"GET", "/status/withdraw", kOpen},
     {"POST", "/status/withdraw", kCsrf},
+    // Fees (web/payment_pages.cc): the pay button (owner; a guest with the access code), the
+    // gateway's return, the provider's signed notification (no session: 403 unless signed),
+    // the sandbox gateway's page, and staff's payments, report and refunds (department only).
+    {"POST", "/applications/{receipt}/pay", kCsrf},
+    {"POST", "/status/pay", kCsrf},
+    {"GET", "/pay/return/{token}", kOpen},
+    {"POST", "/payments/webhook/{provider}", kSignedBody},
+    {"GET", "/sandbox-pay/{checkout}", kOpen},
+    {"POST", "/sandbox-pay/{checkout}", kCsrf},
+    {"GET", "/staff/payments", kStaff},
+    {"GET", "/staff/payments/reconciliation", kStaff},
+    {"POST", "/staff/payments/{id:id}/refund", kStaff | kCsrf},
     {"GET", "/login", kOpen},
     {"POST", "/login", kCsrf},
     {"POST", "/logout", kCsrf},
@@ -256,6 +268,8 @@ TEST(RouteDeclarations, AStateChangeCannotBeDeclaredWithoutCsrf) {
   EXPECT_THROW(add_route(r, app, "POST", "/x", kOpen, ok), std::logic_error);
   EXPECT_THROW(add_route(r, app, "POST", "/x", kStaff, ok), std::logic_error);
   EXPECT_THROW(add_route(r, app, "GET", "/y", kStateless | kStaff, ok), std::logic_error);
+  EXPECT_THROW(add_route(r, app, "POST", "/z", kSignedBody | kStaff, ok), std::logic_error);
+  EXPECT_NO_THROW(add_route(r, app, "POST", "/z", kSignedBody, ok));
   EXPECT_NO_THROW(add_route(r, app, "POST", "/x", kCsrf, ok));
   EXPECT_TRUE(parse_count("12").has_value());
   for (const char* bad : {"", "12abc", " 12", "+12", "-1", "1.5", "99999999999999999999"}) {

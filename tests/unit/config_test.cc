@@ -257,7 +257,7 @@ TEST(SettingsTable, KeysFlagsAndFieldsAreEachUsedOnce) {
       }
     }
   }
-  EXPECT_EQ(settings().size(), 41u);
+  EXPECT_EQ(settings().size(), 44u);
   EXPECT_EQ(find_setting("max_file_bytes")->flag(), "--max-file-bytes");
   EXPECT_EQ(find_setting("nope"), nullptr);
 }

@@ -153,7 +153,7 @@ TEST_F(Steps, TheEmailNoticeIsADefaultStepThatADefinitionCanLeaveOut) {
   Registry registry = Registry::builtin();
   ASSERT_NE(registry.find("email_notice"), nullptr);
   auto defaults = registry.for_procedure(procedure(""));
-  ASSERT_EQ(defaults.size(), 1u);
+  ASSERT_FALSE(defaults.empty());
   EXPECT_EQ(defaults[0]->id(), "email_notice");
   EXPECT_TRUE(registry.for_procedure(procedure("steps: []")).empty());
   EXPECT_EQ(email_notice::kind_of(Moment::kSubmitted), "received");
@@ -163,13 +163,13 @@ TEST_F(Steps, TheEmailNoticeIsADefaultStepThatADefinitionCanLeaveOut) {
 
 TEST_F(Steps, UnknownStepsAreReportedWithTheirLine) {
   Registry registry = Registry::builtin();
-  EXPECT_EQ(registry.for_procedure(procedure("steps: [email_notice, payment]")).size(), 1u);
+  EXPECT_EQ(registry.for_procedure(procedure("steps: [email_notice, no_such_step]")).size(), 1u);
   EXPECT_THROW(registry.add(email_notice::make_step(), false), std::invalid_argument);
 
   const auto dir = std::filesystem::temp_directory_path() / ("madoguchi_steps_" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   std::ofstream(dir / "organisation.yaml") << kTestOrg;
-  std::ofstream(dir / "steps-test.yaml") << procedure_yaml("steps: [email_notice, payment]");
+  std::ofstream(dir / "steps-test.yaml") << procedure_yaml("steps: [email_notice, no_such_step]");
   std::vector<procedures::Problem> problems;
   auto catalog = procedures::Catalog::load(dir.string(), &problems);
   std::filesystem::remove_all(dir);
@@ -178,7 +178,7 @@ TEST_F(Steps, UnknownStepsAreReportedWithTheirLine) {
   auto found = registry.check(*catalog);
   ASSERT_EQ(found.size(), 1u);
   EXPECT_EQ(found[0].line, 11);
-  EXPECT_NE(found[0].message.find("'payment'"), std::string::npos) << found[0].message;
+  EXPECT_NE(found[0].message.find("'no_such_step'"), std::string::npos) << found[0].message;
   EXPECT_NE(found[0].message.find("email_notice"), std::string::npos) << found[0].message;
 }
 
