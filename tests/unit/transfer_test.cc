@@ -106,6 +106,13 @@ Status fill(Store& store) {
                         {kBigApplication, "issued", R"({"damage_level":"hankai"})", "理由\n" + kKuzuIvs, int64_t{1},
                          kYoshida, kNow});
         !s.ok()) return s;
+    // An issued document: the signed PDF is a blob (with NULs, as PDFs have).
+    if (Status s = exec(tx, "INSERT INTO issued_documents (id, number, application_id, procedure_id, kind, issuer, "
+                            "department, check_value, sha256, pdf, issued_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        {int64_t{3}, "2026-000001", kBigApplication, "risai", "certificate", "テスト区長", "bousai",
+                         std::string(32, 'c'), std::string(64, 'd'), store::Blob{'%', 'P', 'D', 'F', 0x00, 0xff, 0x0a},
+                         kNow});
+        !s.ok()) return s;
     if (Status s = exec(tx, "INSERT INTO job_schedule (name, next_run_at, last_started_at, last_finished_at, last_node, "
                             "last_result) VALUES (?, ?, ?, ?, ?, ?)",
                         {"expire-sessions", kNow + 60, kNow, nullptr, "node-" + kYoshida, ""});
