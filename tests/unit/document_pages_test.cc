@@ -190,6 +190,44 @@ TEST_F(DocumentPages, TheGuestsApplicationPageOffersTheDocumentAndTheCopy) {
   EXPECT_EQ(header(res, "Content-Disposition").rfind("attachment", 0), 0u);
 }
 
+TEST_F(DocumentPages, TheSignedInOwnerGetsLinksAndTheFileOthersA404) {
+  std::string csrf, token;
+  int64_t owner = 0;
+  ASSERT_TRUE(store::with_write(*store_, [&](store::Transaction& tx) {
+                auth::NewAccount a{"resident", "owner", "correct horse battery", "鈴木 次郎", "", ""};
+                auto id = auth::create_account(tx, a, unix_now());
+                if (!id.ok()) return id.status();
+                owner = *id;
+                if (auto r = tx.exec("UPDATE applications SET account_id = ? WHERE id = ?", {owner, app_id_}); !r.ok())
+                  return r.status();
+                auto s = auth::create_session(tx, owner, unix_now(), std::chrono::hours(1), &token);
+                if (!s.ok()) return s.status();
+                csrf = s->csrf;
+                return Status::Ok();
+              }).ok());
+  const std::string page = request("GET", "/applications/" + receipt_, token).body;
+  EXPECT_NE(page.find("href=\"/applications/" + receipt_ + "/document\""), std::string::npos) << page;
+  EXPECT_NE(page.find("href=\"/applications/" + receipt_ + "/copy\""), std::string::npos);
+  auto res = request("GET", "/applications/" + receipt_ + "/document", token);
+  ASSERT_EQ(res.status, 200);
+  EXPECT_EQ(res.body, doc_.pdf);
+  EXPECT_EQ(header(res, "Content-Disposition").rfind("attachment", 0), 0u);
+  res = request("GET", "/applications/" + receipt_ + "/copy", token);
+  ASSERT_EQ(res.status, 200);
+  EXPECT_EQ(res.content_type, "application/pdf");
+  // Another resident: the same 404 as for a receipt number that does not exist.
+  std::string other_token;
+  ASSERT_TRUE(store::with_write(*store_, [&](store::Transaction& tx) {
+                auth::NewAccount a{"resident", "other", "correct horse battery", "他人", "", ""};
+                auto id = auth::create_account(tx, a, unix_now());
+                if (!id.ok()) return id.status();
+                auto s = auth::create_session(tx, *id, unix_now(), std::chrono::hours(1), &other_token);
+                return s.ok() ? Status::Ok() : s.status();
+              }).ok());
+  EXPECT_EQ(request("GET", "/applications/" + receipt_ + "/document", other_token).status, 404);
+  EXPECT_EQ(request("GET", "/applications/" + receipt_ + "/copy", other_token).status, 404);
+}
+
 TEST_F(DocumentPages, VerifyByNumberSaysGenuineWithoutPersonalData) {
   auto res = request("GET", "/verify?n=" + doc_.number + "&c=" + doc_.check_value);
   ASSERT_EQ(res.status, 200);
