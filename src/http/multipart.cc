@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "http/http.h"
+#include "http/internal.h"
 
 namespace madoguchi::http {
 namespace {
@@ -11,18 +12,6 @@ namespace {
 constexpr size_t kMaxPartHeaderBytes = 8 * 1024;
 constexpr size_t kMaxParts = 10000;
 constexpr size_t kMaxBoundary = 70;  // RFC 2046
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 bool boundary_char(unsigned char c) {
   return std::isalnum(c) ||
@@ -39,7 +28,7 @@ struct HeaderValue {
 Result<HeaderValue> parse_header_value(std::string_view s) {
   HeaderValue hv;
   size_t semi = s.find(';');
-  hv.type = lower(trim(s.substr(0, semi)));
+  hv.type = internal::ascii_lower(internal::trim_ows(s.substr(0, semi)));
   if (semi == std::string_view::npos) return hv;
   size_t i = semi + 1;
   while (i < s.size()) {
@@ -47,7 +36,7 @@ Result<HeaderValue> parse_header_value(std::string_view s) {
     if (i >= s.size()) break;
     size_t eq = s.find('=', i);
     if (eq == std::string_view::npos) return Status::Invalid("parameter without '='");
-    std::string name = lower(trim(s.substr(i, eq - i)));
+    std::string name = internal::ascii_lower(internal::trim_ows(s.substr(i, eq - i)));
     if (name.empty() || name.find(';') != std::string::npos) {
       return Status::Invalid("bad parameter name");
     }
@@ -77,7 +66,7 @@ Result<HeaderValue> parse_header_value(std::string_view s) {
       if (i < s.size() && s[i] != ';') return Status::Invalid("junk after quoted string");
     } else {
       size_t end = s.find(';', i);
-      value = std::string(trim(s.substr(i, end == std::string_view::npos ? end : end - i)));
+      value = std::string(internal::trim_ows(s.substr(i, end == std::string_view::npos ? end : end - i)));
       i = end == std::string_view::npos ? s.size() : end;
     }
     hv.params.emplace_back(std::move(name), std::move(value));
@@ -150,15 +139,15 @@ Status parse_part_headers(std::string_view block, Part* part) {
     if (!line.empty() && (line.front() == ' ' || line.front() == '\t')) {
       // Obsolete line folding: a continuation of the previous header.
       if (headers.empty()) return Status::Invalid("continuation without header");
-      headers.back().second.append(" ").append(trim(line));
+      headers.back().second.append(" ").append(internal::trim_ows(line));
       continue;
     }
     size_t colon = line.find(':');
     if (colon == std::string_view::npos || colon == 0) {
       return Status::Invalid("malformed part header");
     }
-    headers.emplace_back(lower(trim(line.substr(0, colon))),
-                         std::string(trim(line.substr(colon + 1))));
+    headers.emplace_back(internal::ascii_lower(internal::trim_ows(line.substr(0, colon))),
+                         std::string(internal::trim_ows(line.substr(colon + 1))));
   }
   for (const auto& [name, value] : headers) {
     if (name == "content-disposition" && !has_disposition) {

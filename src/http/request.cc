@@ -2,6 +2,7 @@
 #include <cctype>
 
 #include "http/http.h"
+#include "http/internal.h"
 
 namespace madoguchi::http {
 namespace {
@@ -14,12 +15,6 @@ bool iequals(std::string_view a, std::string_view b) {
       return false;
   }
   return true;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
 }
 
 }  // namespace
@@ -38,11 +33,11 @@ std::string Request::cookie(std::string_view name) const {
     std::string_view rest = v;
     while (!rest.empty()) {
       size_t semi = rest.find(';');
-      std::string_view pair = trim(rest.substr(0, semi));
+      std::string_view pair = internal::trim_ows(rest.substr(0, semi));
       rest = semi == std::string_view::npos ? std::string_view() : rest.substr(semi + 1);
       size_t eq = pair.find('=');
-      if (eq == std::string_view::npos || trim(pair.substr(0, eq)) != name) continue;
-      std::string_view value = trim(pair.substr(eq + 1));
+      if (eq == std::string_view::npos || internal::trim_ows(pair.substr(0, eq)) != name) continue;
+      std::string_view value = internal::trim_ows(pair.substr(eq + 1));
       if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
         value = value.substr(1, value.size() - 2);
       }

@@ -37,6 +37,7 @@
 #include <spdlog/spdlog.h>
 
 #include "http/http.h"
+#include "http/internal.h"
 
 namespace madoguchi::http {
 
@@ -74,14 +75,6 @@ std::string make_request_id() {
   std::string id(16, '0');
   for (int i = 15; i >= 0; --i, v >>= 4) id[i] = kHex[v & 0xF];
   return id;
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
 }
 
 bool valid_header_name(std::string_view name) {
@@ -345,7 +338,7 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
     req_.method = std::string(msg.method_string());
     req_.target = std::string(msg.target());
     for (const auto& f : msg) {
-      req_.headers.emplace_back(lower(f.name_string()), std::string(f.value()));
+      req_.headers.emplace_back(internal::ascii_lower(f.name_string()), std::string(f.value()));
     }
     req_.body = std::move(msg.body());
     version_ = msg.version();

@@ -16,10 +16,6 @@
 namespace madoguchi::web {
 namespace {
 
-usecases::Staff staff_of(const Visitor& v) {
-  return {v.account->id, v.account->display_name, v.account->department, v.account->role};
-}
-
 http::Response queue_page(Call& c) {
   App& app = c.app;
   const Visitor& v = c.v;
@@ -28,7 +24,7 @@ http::Response queue_page(Call& c) {
   f.status = c.req.query_param("status");
   if (c.req.query_param("sort") == "due") f.sort = cases::QueueFilter::Sort::kDue;
   const std::string department = v.account->department;
-  auto q = usecases::view_queue(env(app), staff_of(v), f);
+  auto q = usecases::view_queue(env(app), c.staff(), f);
   if (!q.ok()) return c.error(500, "error.internal");
   const std::string today = today_jst().iso();
   Json rows = Json::array();
@@ -102,7 +98,7 @@ http::Response render_case(Call& c, int status, const decisions::Record* typed =
                            const std::vector<forms::FieldError>& errors = {}) {
   App& app = c.app;
   const Visitor& v = c.v;
-  auto file = usecases::open_case(env(app), staff_of(v), c.id("id"));
+  auto file = usecases::open_case(env(app), c.staff(), c.id("id"));
   if (!file.ok()) {
     if (file.status().code() == Status::Code::kNotFound) return c.error(404, "error.no_application");
     spdlog::error("case page failed: {}", file.status().message());
@@ -198,7 +194,7 @@ http::Response decide(Call& c) {
   std::vector<forms::FieldError> errors;
   decisions::Record typed;
   const int64_t id = c.id("id");
-  Status s = usecases::record_decision(env(c.app), staff_of(c.v), id, *row_version, posted, c.v.locale, &errors,
+  Status s = usecases::record_decision(env(c.app), c.staff(), id, *row_version, posted, c.v.locale, &errors,
                                        &typed);
   if (!s.ok()) return after_case_change(c, s, "recording a decision");
   // 200 like every form page that asks to fix something (the page itself is fine).
@@ -211,13 +207,13 @@ http::Response act(Call& c) {
   auto action = cases::parse_action(c.field("action"));
   auto row_version = parse_count(c.field("row_version"));
   if (!action || !row_version) return c.error(400, "error.bad_request");
-  Status s = usecases::act_on_case(env(c.app), staff_of(c.v), id, *row_version, *action, c.field("message"));
+  Status s = usecases::act_on_case(env(c.app), c.staff(), id, *row_version, *action, c.field("message"));
   if (!s.ok()) return after_case_change(c, s, "case action");
   return http::Response::redirect("/staff/cases/" + std::to_string(id));
 }
 
 http::Response download(Call& c) {
-  auto file = usecases::download_attachment(env(c.app), staff_of(c.v), c.id("id"), c.req.params["aid"]);
+  auto file = usecases::download_attachment(env(c.app), c.staff(), c.id("id"), c.req.params["aid"]);
   if (!file.ok()) {
     if (file.status().code() == Status::Code::kNotFound) return c.error(404, "error.not_found");
     return c.error(500, "error.internal");

@@ -9,8 +9,6 @@ namespace madoguchi::forms::types {
 
 namespace {
 
-constexpr int kDefaultPartMax = 100;
-
 class AddressType : public PartsType {
  public:
   AddressType()

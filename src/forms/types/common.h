@@ -38,6 +38,9 @@ class OneInputType : public AnswerType {
   Json read(const Field&, const PostedValue& in) const override { return in.first(in.name()); }
 };
 
+// The longest a part of a name or an address may be when the definition sets no max_length.
+inline constexpr int kDefaultPartMax = 100;
+
 // A type whose answer is an object of named parts typed in separate inputs (name, address):
 // empty value, reading, posted names, the page's inputs and the check page's text follow
 // from the parts; checking and what the definition allows are the type's own.

@@ -8,8 +8,6 @@ namespace madoguchi::forms::types {
 
 namespace {
 
-constexpr int kDefaultPartMax = 100;
-
 class NameType : public PartsType {
  public:
   NameType() : PartsType({"family", "given", "family_kana", "given_kana"}, "forms.hint.name", "forms.name_display") {}
