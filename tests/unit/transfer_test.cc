@@ -113,6 +113,36 @@ Status fill(Store& store) {
                          std::string(32, 'c'), std::string(64, 'd'), store::Blob{'%', 'P', 'D', 'F', 0x00, 0xff, 0x0a},
                          kNow});
         !s.ok()) return s;
+    // A paid attempt with a partial refund, the notification applied, and the sandbox
+    // gateway's side of it (src/payments): NULL paid_at / done_at and set ones both survive.
+    const char* payment = "INSERT INTO payments (id, application_id, department, receipt, amount, status, provider, "
+                          "token, checkout_url, provider_ref, refunded, created_at, updated_at, paid_at, expires_at) "
+                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    if (Status s = exec(tx, payment, {int64_t{5}, kBigApplication, "bousai", "R-1", int64_t{600}, "paid", "sandbox",
+                                      "tok1", "/sandbox-pay/sbx_1", "sbx_1", int64_t{300}, kNow, kNow, kNow,
+                                      kNow + 3600});
+        !s.ok()) return s;
+    if (Status s = exec(tx, payment, {int64_t{6}, kBigApplication, "bousai", "R-1", int64_t{600}, "failed", "", "tok0",
+                                      "", "", int64_t{0}, kNow, kNow, nullptr, kNow + 3600});
+        !s.ok()) return s;
+    if (Status s = exec(tx, "INSERT INTO payment_refunds (id, payment_id, amount, reason, staff_id, staff_name, status, "
+                            "provider_ref, created_at, done_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        {int64_t{1}, int64_t{5}, int64_t{300}, "1通のみ\n" + kKuzuIvs, int64_t{1}, kYoshida, "done",
+                         "sbx_rf_1", kNow, kNow + 5});
+        !s.ok()) return s;
+    if (Status s = exec(tx, "INSERT INTO payment_notifications (provider, event_id, payment_id, kind, outcome, "
+                            "received_at) VALUES (?, ?, ?, ?, ?, ?)",
+                        {"sandbox", "evt_1", int64_t{5}, "paid", "paid", kNow});
+        !s.ok()) return s;
+    if (Status s = exec(tx, "INSERT INTO sandbox_checkouts (id, merchant_ref, amount, description, return_url, status, "
+                            "refunded, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        {"sbx_1", "tok1", int64_t{600}, "住民票の写し等 R-1", "/pay/return/tok1", "paid", int64_t{300},
+                         kNow, kNow + 3600});
+        !s.ok()) return s;
+    if (Status s = exec(tx, "INSERT INTO sandbox_webhooks (id, event_id, body, deliver_after, attempts, delivered_at, "
+                            "last_error) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        {int64_t{1}, "evt_1", R"({"id":"evt_1"})", kNow, int64_t{1}, kNow, nullptr});
+        !s.ok()) return s;
     if (Status s = exec(tx, "INSERT INTO job_schedule (name, next_run_at, last_started_at, last_finished_at, last_node, "
                             "last_result) VALUES (?, ?, ?, ?, ?, ?)",
                         {"expire-sessions", kNow + 60, kNow, nullptr, "node-" + kYoshida, ""});
