@@ -12,11 +12,23 @@
 #include "forms/form.h"
 #include "i18n/format.h"
 #include "ja/wareki.h"
+#include "steps/step.h"
 #include "usecases/definition_version.h"
 #include "usecases/follow.h"
 
 namespace madoguchi::usecases {
 namespace {
+
+// Whether a step still holds application `a` (payments: a fee owed after review and unpaid).
+// Until it lets go, the resident gets no issued document and pages show none (staff_document
+// still gives it to staff: the case is theirs to complete once paid).
+Result<bool> held_back(const Env& env, store::Transaction& tx, const applications::Application& a) {
+  const procedures::Procedure* def = env.catalog.find(a.procedure_id);
+  if (!def) return false;
+  auto held = env.steps.holding(*def, {env, tx, a, unix_now()});
+  if (!held.ok()) return held.status();
+  return held->has_value();
+}
 
 // Loaded once per set of file names: reading and parsing keys on every issuance would cost
 // more than signing does.
@@ -184,6 +196,9 @@ Result<DocumentFile> holder_document(const Env& env, const Holder& holder, int64
   if (!a.ok()) return a.status();
   std::optional<DocumentFile> out;
   Status s = store::with_write(env.store, [&](store::Transaction& tx) {
+    auto held = held_back(env, tx, *a);
+    if (!held.ok()) return held.status();
+    if (*held) return Status::NotFound("no document until the fee is paid");
     auto doc = documents::for_application(tx, a->id, true);
     if (!doc.ok()) return doc.status();
     if (!*doc) return Status::NotFound("no document");
@@ -246,6 +261,11 @@ Result<DocumentFile> staff_document(const Env& env, const Staff& staff, int64_t 
 Result<std::optional<documents::Issued>> issued_for(const Env& env, int64_t application_id) {
   std::optional<documents::Issued> out;
   Status s = store::with_read(env.store, [&](store::Transaction& tx) {
+    auto a = applications::find_by_id(tx, application_id);
+    if (!a.ok()) return a.status();
+    auto held = held_back(env, tx, *a);
+    if (!held.ok()) return held.status();
+    if (*held) return Status::Ok();  // not yet the resident's: no link
     auto doc = documents::for_application(tx, application_id, false);
     if (!doc.ok()) return doc.status();
     out = std::move(*doc);

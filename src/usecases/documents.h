@@ -67,6 +67,8 @@ Result<DocumentFile> staff_document(const Env& env, const Staff& staff, int64_t 
 
 // The document issued for an application (without its PDF), to show that there is one. Not
 // audited: callers have already shown the application to someone entitled to it.
+// None while a step holds the application (an unpaid fee, steps::Step::holds): the document
+// is not the resident's yet, and holder_document refuses it (NotFound) until then too.
 Result<std::optional<documents::Issued>> issued_for(const Env& env, int64_t application_id);
 
 // What /verify says. A number with the wrong check value is answered exactly like an unknown
