@@ -8,9 +8,9 @@
 #include "usecases/definition_version.h"
 
 namespace madoguchi::usecases {
-namespace {
+std::string audit_actor(const Staff& staff) { return "staff:" + std::to_string(staff.id); }
 
-std::string actor_of(const Staff& staff) { return "staff:" + std::to_string(staff.id); }
+namespace {
 
 std::string target_of(int64_t id) { return "application:" + std::to_string(id); }
 
@@ -24,7 +24,7 @@ constexpr const char* kOtherDepartment = "no case (another department's)";
 Status refused(const Env& env, const Staff& staff, int64_t id, const std::string& what, Status s) {
   if (s.code() != Status::Code::kNotFound || s.message() != kOtherDepartment) return s;
   Status a = store::with_write(env.store, [&](store::Transaction& tx) {
-    return audit::record(tx, {actor_of(staff), "access.refused", target_of(id), what + ": another department"},
+    return audit::record(tx, {audit_actor(staff), "access.refused", target_of(id), what + ": another department"},
                          unix_now());
   });
   if (!a.ok()) spdlog::error("auditing a refused access failed: {}", a.message());
@@ -74,7 +74,7 @@ Result<Queue> view_queue(const Env& env, const Staff& staff, cases::QueueFilter 
     auto c = cases::counts(tx, filter.department);
     if (!c.ok()) return c.status();
     out.counts = std::move(*c);
-    return audit::record(tx, {actor_of(staff), "queue.view", "department:" + filter.department, ""}, unix_now());
+    return audit::record(tx, {audit_actor(staff), "queue.view", "department:" + filter.department, ""}, unix_now());
   });
   if (!s.ok()) return s;
   return out;
@@ -112,7 +112,7 @@ Result<CaseFile> open_case(const Env& env, const Staff& staff, int64_t id) {
     }
     f.can_decide = may_decide(*a, f.definition, staff);
     out = std::move(f);
-    return audit::record(tx, {actor_of(staff), "case.view", target_of(a->id), ""}, unix_now());
+    return audit::record(tx, {audit_actor(staff), "case.view", target_of(a->id), ""}, unix_now());
   });
   if (!s.ok()) return refused(env, staff, id, "case.view", s);
   return std::move(*out);
@@ -180,7 +180,7 @@ Result<std::pair<applications::Attachment, std::string>> download_attachment(con
     auto f = applications::read_attachment(tx, id, attachment_id);
     if (!f.ok()) return f.status();
     file = std::move(*f);
-    return audit::record(tx, {actor_of(staff), "attachment.download", target_of(id), file->first.id}, unix_now());
+    return audit::record(tx, {audit_actor(staff), "attachment.download", target_of(id), file->first.id}, unix_now());
   });
   if (!s.ok()) return refused(env, staff, id, "attachment.download", s);
   return std::move(*file);

@@ -21,6 +21,9 @@ namespace madoguchi::usecases {
 // The member of staff acting (cases::Actor: id, name, department, role).
 using Staff = cases::Actor;
 
+// How the audit log names `staff` as the actor: "staff:<account id>".
+std::string audit_actor(const Staff& staff);
+
 // The application `id` when it belongs to `staff`'s department; NotFound otherwise. The one
 // department check every case function below goes through.
 Result<applications::Application> case_in_department(store::Transaction& tx, const Staff& staff, int64_t id);

@@ -5,8 +5,6 @@
 namespace madoguchi::usecases {
 namespace {
 
-std::string actor_of(const Staff& staff) { return "staff:" + std::to_string(staff.id); }
-
 // [start, end) of a JST day in unix seconds.
 std::pair<int64_t, int64_t> day_range(const Date& day) {
   const int64_t start = day.days_since_epoch() * 86400 - 9 * 3600;
@@ -65,7 +63,7 @@ Result<DayOfPayments> department_payments(const Env& env, const Staff& staff, co
     if (!paid.ok()) return paid.status();
     for (const auto& p : *paid) out.paid_total += p.amount;
     for (const auto& [r, p] : out.refunds) out.refunded_total += r.amount;
-    return audit::record(tx, {actor_of(staff), "payments.view", "department:" + staff.department, day.iso()},
+    return audit::record(tx, {audit_actor(staff), "payments.view", "department:" + staff.department, day.iso()},
                          unix_now());
   });
   if (!s.ok()) return s;
@@ -101,7 +99,7 @@ Result<std::string> reconciliation_csv(const Env& env, const Staff& staff, const
     out += "total_paid,,,," + std::to_string(paid) + ",,,\r\n";
     out += "total_refunded,,,," + std::to_string(-refunded) + ",,,\r\n";
     out += "net,,,," + std::to_string(paid - refunded) + ",,,\r\n";
-    return audit::record(tx, {actor_of(staff), "payments.reconciliation", "department:" + staff.department, day.iso()},
+    return audit::record(tx, {audit_actor(staff), "payments.reconciliation", "department:" + staff.department, day.iso()},
                          unix_now());
   });
   if (!s.ok()) return s;
