@@ -287,7 +287,7 @@ async function conditionalFields(page, auditor) {
 }
 
 // Staff member opens the case of `receipt` from the queue.
-async function openCase(page, auditor, receipt, shots) {
+export async function openCase(page, auditor, receipt, shots) {
   if (new URL(page.url()).pathname !== '/staff') {
     await page.goto(new URL('/staff', page.url()).href);
     await auditor.check('staff queue');
@@ -297,7 +297,7 @@ async function openCase(page, auditor, receipt, shots) {
   await auditor.check('staff case', { shot: shots ? `${shots}-staff-case` : null });
 }
 
-async function staffAct(page, auditor, action, message = null) {
+export async function staffAct(page, auditor, action, message = null) {
   if (message !== null) await page.locator('#message').fill(message);
   await clickAndWait(page, page.locator(`main button[name=action][value=${action}]`));
   await auditor.check(`staff case after ${action}`);
