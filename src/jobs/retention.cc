@@ -13,12 +13,12 @@ Date retention_ends(int64_t closed_at, int years) {
 Result<int64_t> apply_retention(store::Transaction& tx, const RetentionYears& years_for, int64_t now, int limit) {
   // Closed cases, oldest first. The status filter is in SQL; the period per
   // procedure in C++, since it comes from the definitions, not the store.
-  // updated_at is when the case was closed: nothing changes a rejected or
-  // completed case afterwards. No period ends within a year of closing (one
+  // updated_at is when the case was closed: nothing changes a rejected, completed,
+  // withdrawn or expired (never paid) case afterwards. No period ends within a year of closing (one
   // year counts from the next April 1), which bounds what is read.
   auto rows = tx.query(
       "SELECT id, procedure_id, updated_at FROM applications "
-      "WHERE status IN ('rejected', 'completed', 'withdrawn') "
+      "WHERE status IN ('rejected', 'completed', 'withdrawn', 'expired') "
       "AND updated_at < ? ORDER BY updated_at, id",
       {now - int64_t{365} * 86400});
   if (!rows.ok()) return rows.status();

@@ -186,10 +186,12 @@ Field read_field(ParseState& s, const YAML::Node& n, const std::string& containe
   f.required = s.r.boolean(n, "required", what).value_or(false);
   if (n["visible_if"]) f.visible_if = read_condition(s, n["visible_if"], f.id, group);
 
-  if (type && ((container == "group" && *type == FieldType::kGroup) ||
+  // f.type, not *type: equal when type is set, and GCC's unity build warned that the
+  // optional's value "may be used uninitialized" here.
+  if (type && ((container == "group" && f.type == FieldType::kGroup) ||
                (container == "fieldset" &&
-                (*type == FieldType::kGroup || *type == FieldType::kFieldset)))) {
-    s.r.problem(n, "A " + container + " cannot contain a " + field_type_name(*type) + " (" +
+                (f.type == FieldType::kGroup || f.type == FieldType::kFieldset)))) {
+    s.r.problem(n, "A " + container + " cannot contain a " + field_type_name(f.type) + " (" +
                        what + "); put it at the top of a page.");
   }
   read_rules(s, n, &f, what);

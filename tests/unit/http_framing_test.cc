@@ -108,7 +108,7 @@ class HttpFraming : public ::testing::Test {
 TEST_F(HttpFraming, TransferEncodingOtherThanChunkedIsRefused) {
   for (const std::string te : {"xchunked", "chunked, identity", "identity", "gzip, chunked", "chunked, chunked",
                                "chunkedx", "chunked;q=1", "\"chunked\""}) {
-    for (const std::string length : {std::string("Content-Length: 5\r\n"), std::string()}) {
+    for (const std::string& length : {std::string("Content-Length: 5\r\n"), std::string()}) {
       std::string out = post("Transfer-Encoding: " + te + "\r\n" + length, "0\r\n\r\n");
       EXPECT_EQ(out.rfind("HTTP/1.1 400 ", 0), 0u) << te << " / " << length << ":\n" << out;
       EXPECT_EQ(responses(out), 1) << te << " / " << length << ":\n" << out;
@@ -120,7 +120,7 @@ TEST_F(HttpFraming, TransferEncodingOtherThanChunkedIsRefused) {
 
 TEST_F(HttpFraming, TransferEncodingWithContentLengthOrTwiceIsRefused) {
   // Either order, and even with the one coding that is allowed (RFC 9112 §6.1).
-  for (const std::string framing : {std::string("Transfer-Encoding: chunked\r\nContent-Length: 5\r\n"),
+  for (const std::string& framing : {std::string("Transfer-Encoding: chunked\r\nContent-Length: 5\r\n"),
                                     std::string("Content-Length: 5\r\nTransfer-Encoding: chunked\r\n"),
                                     std::string("Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n"),
                                     std::string("Transfer-Encoding: identity\r\nTransfer-Encoding: chunked\r\n")}) {

@@ -162,6 +162,17 @@ TEST_F(RetentionTest, OnlyClosedCasesWhosePeriodEndedGoWithEverythingTheyHold) {
   EXPECT_TRUE(chain.ok()) << chain.message();
 }
 
+// Withdrawn (取り下げ) and expired (the fee never paid) applications are closed too: nothing
+// changes them afterwards, and the answers they hold go after the same period.
+TEST_F(RetentionTest, WithdrawnAndExpiredApplicationsAreClosedCasesToo) {
+  const int64_t closed = jst(2026, 12, 6);
+  application(1, "one", "withdrawn", closed);  // ends 2028-04-01
+  application(2, "one", "expired", closed);    // ends 2028-04-01
+  EXPECT_EQ(run(jst(2028, 3, 31, 23)).value(), 0);
+  EXPECT_EQ(run(jst(2028, 4, 1, 0)).value(), 2);
+  for (int64_t id : {1, 2}) EXPECT_EQ(rows_of(id), 0) << id;
+}
+
 TEST_F(RetentionTest, OneRunDeletesAtMostItsLimit) {
   for (int64_t id = 1; id <= 5; ++id) application(id, "one", "rejected", jst(2020, 5, 1));
   EXPECT_EQ(run(jst(2026, 1, 1), 2).value(), 2);
