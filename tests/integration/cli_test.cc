@@ -61,7 +61,7 @@ TEST(Cli, AnUnknownStepIsAProblemAndServeRefusesToStart) {
   for (const auto& e : fs::directory_iterator(fs::path(MADOGUCHI_SOURCE_DIR) / "procedures")) {
     std::ifstream in(e.path());
     std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (e.path().filename() == "risai.yaml") text += "steps: [email_notice, paymnet]\n";
+    if (e.path().filename() == "risai.yaml") text += "steps: [email_notice, issue_document, paymnet]\n";
     std::ofstream(dir / e.path().filename()) << text;
   }
   std::string out;
