@@ -35,15 +35,19 @@ std::vector<std::vector<std::string>> schedule(const std::string& url, size_t wa
 TEST(BackgroundJobs, TheServerRunsTheHousekeepingJobsAtStart) {
   MadoguchiServer server;
   ASSERT_TRUE(server.start()) << server.output();
-  auto rows = schedule(server.store_url(), 6);
-  ASSERT_EQ(rows.size(), 6u);
+  auto rows = schedule(server.store_url(), 8);
+  ASSERT_EQ(rows.size(), 8u);
   const std::string node = "127.0.0.1:" + std::to_string(server.port());
   EXPECT_EQ(rows[0], (std::vector<std::string>{"apply-retention", node, "ok: 0"}));
   EXPECT_EQ(rows[1], (std::vector<std::string>{"expire-account-links", node, "ok: 0"}));
   EXPECT_EQ(rows[2], (std::vector<std::string>{"expire-counters", node, "ok: 0"}));
   EXPECT_EQ(rows[3], (std::vector<std::string>{"expire-drafts", node, "ok: 0"}));
   EXPECT_EQ(rows[4], (std::vector<std::string>{"expire-notices", node, "ok: 0"}));
-  EXPECT_EQ(rows[5], (std::vector<std::string>{"expire-sessions", node, "ok: 0"}));
+  // Unpaid fees past their deadline (issue #22), and the sandbox gateway's delayed
+  // notifications (on while the sandbox is the payment provider, the default).
+  EXPECT_EQ(rows[5], (std::vector<std::string>{"expire-payments", node, "ok: 0"}));
+  EXPECT_EQ(rows[6], (std::vector<std::string>{"expire-sessions", node, "ok: 0"}));
+  EXPECT_EQ(rows[7], (std::vector<std::string>{"sandbox-notifications", node, "ok: 0"}));
   EXPECT_EQ(server.stop(), 0);
 }
 
